@@ -1,0 +1,1 @@
+"""Deployment definitions and process configuration (gunicorn, Procfile, Prefect deployments)."""

@@ -1,0 +1,86 @@
+"""A small typed HTTP client for the services, authenticated as a service account."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from services.common.settings import service_url, var_dir
+
+SERVICE_ACCOUNT_EMAIL = "flows@service.sscp.md"
+
+
+def service_account_password() -> str:
+    """From FLOWS_SERVICE_PASSWORD; the embedded mode generates one under var/ on first use."""
+    password = os.environ.get("FLOWS_SERVICE_PASSWORD")
+    if password:
+        return password
+    path = var_dir() / "secrets" / "flows-service-password"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class ServiceError(RuntimeError):
+    """A service answered with an error a retry will not fix."""
+
+
+@dataclass
+class _CachedToken:
+    value: str = ""
+    expires_at: float = 0.0
+
+
+class ServiceClient:
+    def __init__(self, email: str = SERVICE_ACCOUNT_EMAIL, password: str | None = None, timeout: float = 10) -> None:
+        self.email = email
+        self.password = password or service_account_password()
+        self.http = httpx.Client(timeout=timeout)
+        self._token = _CachedToken()
+        self._lock = threading.Lock()
+
+    def token(self) -> str:
+        with self._lock:
+            if time.monotonic() > self._token.expires_at - 60:
+                response = self.http.post(
+                    f"{service_url('registry')}/api/v1/auth/token",
+                    json={"email": self.email, "password": self.password},
+                )
+                _raise_for(response)
+                body = response.json()
+                self._token = _CachedToken(body["access_token"], time.monotonic() + body["expires_in"])
+            return self._token.value
+
+    def request(self, method: str, service: str, path: str, **kwargs) -> dict | list:
+        headers = {"Authorization": f"Bearer {self.token()}"}
+        response = self.http.request(method, f"{service_url(service)}/api/v1{path}", headers=headers, **kwargs)
+        _raise_for(response)
+        return response.json()
+
+    # contracting
+    def tender(self, tender_id: int) -> dict:
+        return self.request("GET", "contracting", f"/tenders/{tender_id}")
+
+    def apply_due_transitions(self, tender_id: int) -> dict:
+        return self.request("POST", "contracting", f"/tenders/{tender_id}/transitions/due")
+
+    def invite_eligible(self, tender_id: int) -> dict:
+        return self.request("POST", "contracting", f"/tenders/{tender_id}/invitations")
+
+
+def _raise_for(response: httpx.Response) -> None:
+    if response.status_code >= 500:
+        # Worth a retry: the task's retry policy takes it from here.
+        response.raise_for_status()
+    if response.status_code >= 400:
+        raise ServiceError(
+            f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}"
+        )

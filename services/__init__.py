@@ -1,0 +1,1 @@
+"""The platform's three services and the plumbing they share (services.common)."""

@@ -1,0 +1,115 @@
+"""`sscp`: the platform's command line (migrate, run processes, manage accounts, run the demo)."""
+
+from __future__ import annotations
+
+import click
+
+from services.common.runtime import configure_logging
+from services.processes import SERVICE_NAMES
+
+
+@click.group()
+def main() -> None:
+    """Social services contracting platform."""
+    configure_logging()
+
+
+@main.command()
+@click.argument("services", nargs=-1, type=click.Choice(SERVICE_NAMES))
+def migrate(services: tuple[str, ...]) -> None:
+    """Upgrade each service's own database to its newest migration (all by default)."""
+    from services.common.migrations import upgrade
+    from services.common.settings import database_url
+
+    for name in services or SERVICE_NAMES:
+        click.echo(f"migrating {name} …")
+        upgrade(name, database_url(name))
+    if "registry" in (services or SERVICE_NAMES):
+        from services.registry.bootstrap import bootstrap
+
+        click.echo(f"signing key: {bootstrap().key_ring.signing_key().kid}")
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICE_NAMES))
+def relay(service: str) -> None:
+    """Run SERVICE's outbox relay: committed events to the bus, with confirms."""
+    from services.processes import run_relay
+
+    run_relay(service)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["contracting", "notifications"]))
+def consume(service: str) -> None:
+    """Run SERVICE's bus consumer (contracting's registry replica, or the notifications worker)."""
+    from services.processes import run_consumer
+
+    run_consumer(service)
+
+
+@main.command()
+def bridge() -> None:
+    """Run the flow bridge: stage events to Prefect flow runs."""
+    from services.processes import run_bridge
+
+    run_bridge()
+
+
+@main.group()
+def flows() -> None:
+    """Prefect deployments of the stage flows."""
+
+
+@flows.command("serve")
+def flows_serve() -> None:
+    """Register the deployments and run their flow runs in this process (embedded mode)."""
+    from deploy.prefect_deployments import serve_all
+
+    serve_all()
+
+
+@main.command("create-accounts")
+@click.option("--operator-email", default="operator@sscp.md", show_default=True)
+@click.option("--operator-password", envvar="OPERATOR_PASSWORD", required=True)
+def create_accounts(operator_email: str, operator_password: str) -> None:
+    """Create the first operator and the flows' service account (skips those that exist)."""
+    from flows.client import SERVICE_ACCOUNT_EMAIL, service_account_password
+    from services.common.errors import Conflict
+    from services.registry.bootstrap import bootstrap
+    from services.registry.service_layer.handlers import create_user
+
+    context = bootstrap()
+    accounts = [
+        {"email": operator_email, "password": operator_password, "role": "operator"},
+        {"email": SERVICE_ACCOUNT_EMAIL, "password": service_account_password(), "role": "service"},
+    ]
+    for account in accounts:
+        try:
+            create_user(context.uow(), account)
+            click.echo(f"created {account['role']} {account['email']}")
+        except Conflict:
+            click.echo(f"{account['role']} {account['email']} exists")
+
+
+@main.group()
+def keys() -> None:
+    """The registry's token signing keys."""
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Start signing with a new key; old keys stay published until you remove them."""
+    from services.registry.bootstrap import bootstrap
+
+    key = bootstrap().key_ring.rotate()
+    click.echo(f"new signing key {key.kid}")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
+def demo(once: bool) -> None:
+    """Start every process, seed data and drive a demo tender round through them."""
+    from flows.demo import run_demo
+
+    raise SystemExit(run_demo(once=once))

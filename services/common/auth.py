@@ -1,0 +1,147 @@
+"""Token verification for every service: the registry signs, everyone else checks against its JWKS.
+
+Tokens are EdDSA-signed JWTs with claims sub, role, district_code or provider_id, iss, aud, exp. The public
+keys are fetched from the registry's /.well-known/jwks.json and cached; an unknown key id triggers one
+refetch, so a rotated key is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import jwt
+from flask import current_app, g, request
+from flask_smorest import abort
+
+ROLES = ("operator", "authority", "evaluator", "cso", "service")
+ALGORITHMS = ["EdDSA"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the token says."""
+
+    subject: str
+    role: str
+    district_code: str | None = None
+    provider_id: int | None = None
+
+    @classmethod
+    def from_claims(cls, claims: dict) -> Principal:
+        return cls(
+            subject=str(claims["sub"]),
+            role=claims["role"],
+            district_code=claims.get("district_code"),
+            provider_id=claims.get("provider_id"),
+        )
+
+
+class InvalidToken(Exception):
+    pass
+
+
+class JwksKeySource:
+    """Public keys by key id from a JWKS URL, cached for ``ttl`` seconds."""
+
+    def __init__(self, jwks_url: str, ttl: float = 300.0) -> None:
+        self.jwks_url = jwks_url
+        self.ttl = ttl
+        self._keys: dict[str, object] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def key_for(self, kid: str):
+        with self._lock:
+            stale = time.monotonic() - self._fetched_at > self.ttl
+            if stale or kid not in self._keys:
+                self._refresh()
+            if kid not in self._keys:
+                raise InvalidToken(f"unknown signing key {kid!r}")
+            return self._keys[kid]
+
+    def _refresh(self) -> None:
+        try:
+            document = httpx.get(self.jwks_url, timeout=5).raise_for_status().json()
+        except httpx.HTTPError as exc:
+            raise InvalidToken(f"cannot fetch signing keys from the registry: {exc}") from exc
+        self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in document.get("keys", [])}
+        self._fetched_at = time.monotonic()
+
+
+class StaticKeySource:
+    """Keys handed over directly (the registry itself, and tests)."""
+
+    def __init__(self, keys: dict[str, object]) -> None:
+        self._keys = keys
+
+    def key_for(self, kid: str):
+        if kid not in self._keys:
+            raise InvalidToken(f"unknown signing key {kid!r}")
+        return self._keys[kid]
+
+
+class TokenVerifier:
+    def __init__(self, key_source, issuer: str, audience: str) -> None:
+        self.key_source = key_source
+        self.issuer = issuer
+        self.audience = audience
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in ALGORITHMS:
+                raise InvalidToken(f"algorithm {header.get('alg')!r} is not accepted")
+            key = self.key_source.key_for(header.get("kid", ""))
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if claims.get("role") not in ROLES:
+            raise InvalidToken("token has no known role")
+        return Principal.from_claims(claims)
+
+
+def current_principal() -> Principal | None:
+    """The caller, if the request carried a valid token; aborts 401 on a bad one."""
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    principal = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            abort(401, message="Authorization header must be 'Bearer <token>'")
+        try:
+            principal = current_app.extensions["token_verifier"].verify(token)
+        except InvalidToken as exc:
+            abort(401, message=f"invalid token: {exc}; log in again at the registry")
+    g.principal = principal
+    return principal
+
+
+def require_roles(*roles: str):
+    """Refuse the call with 401 without a valid token and 403 when the caller's role is not one of roles."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                abort(401, message="this endpoint needs a token: POST /api/v1/auth/token at the registry")
+            if principal.role not in roles:
+                abort(403, message=f"role {principal.role!r} may not do this; allowed: {', '.join(roles)}")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

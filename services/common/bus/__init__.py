@@ -1,0 +1,1 @@
+"""The message bus: envelope, topology, connections, outbox relay and idempotent consumer."""

@@ -1,0 +1,141 @@
+"""Transactional outbox: events are rows committed with the state change, then relayed to the bus.
+
+Nothing is published that was not committed (the relay reads only committed rows) and nothing committed is
+lost (a row stays unpublished until the broker confirmed it). A relay that dies between publishing and
+marking a row sent publishes it again on restart; consumers drop the duplicate by its event_id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kombu import Connection, Producer
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from services.common.bus.envelope import Envelope
+from services.common.bus.topology import EXCHANGE
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxMixin:
+    """Mixed into each service's own declarative Base, so each database owns its outbox table."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    correlation_id: Mapped[str | None] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def add_to_outbox(session: Session, outbox_model: type[OutboxMixin], envelope: Envelope) -> None:
+    """Stage an event in the caller's transaction; it leaves only if that transaction commits."""
+    session.add(
+        outbox_model(
+            event_id=envelope.event_id,
+            event_type=envelope.type,
+            correlation_id=envelope.correlation_id,
+            body=envelope.to_json(),
+            created_at=utcnow(),
+            attempts=0,
+        )
+    )
+
+
+class OutboxRelay:
+    """Moves committed outbox rows to the bus, with publisher confirms, in id order per batch."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        outbox_model: type[OutboxMixin],
+        connection: Connection,
+        batch_size: int = 200,
+        after_publish: Callable[[list[int]], None] | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.outbox_model = outbox_model
+        self.connection = connection
+        self.batch_size = batch_size
+        # A test hook: raise here to simulate a crash between publishing and marking sent.
+        self.after_publish = after_publish
+        self._producer: Producer | None = None
+
+    @property
+    def producer(self) -> Producer:
+        if self._producer is None:
+            self._producer = Producer(self.connection.default_channel, exchange=EXCHANGE)
+        return self._producer
+
+    def relay_once(self) -> int:
+        """Publish one batch of unpublished rows; return how many were published."""
+        with self.session_factory() as session, session.begin():
+            rows = self._claim_batch(session)
+            for row in rows:
+                self.producer.publish(
+                    row.body,
+                    routing_key=row.event_type,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=row.event_id,
+                    retry=True,
+                    retry_policy={"max_retries": 3, "interval_start": 0.5, "interval_step": 1},
+                )
+            if rows and self.after_publish:
+                self.after_publish([row.id for row in rows])
+            now = utcnow()
+            for row in rows:
+                row.published_at = now
+            return len(rows)
+
+    def _claim_batch(self, session: Session) -> list[OutboxMixin]:
+        model = self.outbox_model
+        pending = select(model.id).where(model.published_at.is_(None)).order_by(model.id).limit(self.batch_size)
+        if session.get_bind().dialect.name == "postgresql":
+            # Two relays on one database each take different rows instead of waiting or double-publishing.
+            ids = session.execute(pending.with_for_update(skip_locked=True)).scalars().all()
+            session.execute(update(model).where(model.id.in_(ids)).values(attempts=model.attempts + 1))
+        else:
+            # SQLite has no row locks: the UPDATE takes the database write lock first, so a second relay
+            # waits for this transaction and then finds these rows already published.
+            claim = update(model).where(model.id.in_(pending)).values(attempts=model.attempts + 1).returning(model.id)
+            ids = session.execute(claim).scalars().all()
+        if not ids:
+            return []
+        return list(session.execute(select(model).where(model.id.in_(ids)).order_by(model.id)).scalars())
+
+    def backlog(self) -> int:
+        model = self.outbox_model
+        unpublished = select(func.count()).select_from(model).where(model.published_at.is_(None))
+        with self.session_factory() as session:
+            return session.execute(unpublished).scalar_one()
+
+    def run(self, should_stop: Callable[[], bool], idle_sleep: float = 0.1) -> None:
+        """Relay until asked to stop; survives broker and database outages by retrying with backoff."""
+        delay = idle_sleep
+        while not should_stop():
+            try:
+                published = self.relay_once()
+                delay = idle_sleep
+                if published == 0:
+                    time.sleep(idle_sleep)
+            except Exception as exc:  # any outage: log, back off, try again; rows stay unpublished
+                log.warning("outbox relay: %s; retrying in %.1fs", exc, delay)
+                self._producer = None
+                self.connection = self.connection.clone()
+                time.sleep(delay)
+                delay = min(delay * 2, 10)

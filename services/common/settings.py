@@ -1,0 +1,64 @@
+"""Settings read from the environment (12-factor): the embedded defaults and the production overrides.
+
+The only difference between the embedded mode and production is environment variables: DATABASE_URLs,
+BUS_URL and PREFECT_API_URL. Nothing else changes between them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICE_PORTS = {"registry": 5001, "contracting": 5002, "notifications": 5003}
+
+
+def var_dir() -> Path:
+    """Where the embedded mode keeps its SQLite files, keys and mail (created on first use)."""
+    path = Path(os.environ.get("VAR_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def bus_url() -> str:
+    return os.environ.get("BUS_URL") or f"sqla+sqlite:///{var_dir() / 'bus.sqlite'}"
+
+
+def database_url(service: str) -> str:
+    return os.environ.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{var_dir() / f'{service}.sqlite'}"
+
+
+def service_port(service: str) -> int:
+    return int(os.environ.get(f"{service.upper()}_PORT", SERVICE_PORTS[service]))
+
+
+def service_url(service: str) -> str:
+    return os.environ.get(f"{service.upper()}_URL") or f"http://127.0.0.1:{service_port(service)}"
+
+
+def prefect_api_url() -> str:
+    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What every service process needs to know about its surroundings."""
+
+    name: str
+    database_url: str
+    bus_url: str
+    jwks_url: str
+    token_issuer: str = "sscp-registry"
+    token_audience: str = "sscp"
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, name: str, **overrides) -> ServiceSettings:
+        values = {
+            "name": name,
+            "database_url": database_url(name),
+            "bus_url": bus_url(),
+            "jwks_url": os.environ.get("JWKS_URL") or f"{service_url('registry')}/.well-known/jwks.json",
+        }
+        values.update(overrides)
+        return cls(**values)

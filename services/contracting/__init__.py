@@ -1,0 +1,1 @@
+"""Contracting service: tenders, bids, evaluation, awards, contracts, renewals (the source of truth)."""

@@ -1,0 +1,1 @@
+"""Contracting persistence."""

@@ -1,0 +1,74 @@
+"""The tender state machine of DESIGN.md §4 and its computed next time-based transition (next_check)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.common.errors import InvalidTransition
+
+DRAFT = "draft"
+ENQUIRIES = "active.enquiries"
+TENDERING = "active.tendering"
+EVALUATION = "active.evaluation"
+STANDSTILL = "active.standstill"
+CONTRACT_PENDING = "active.contract_pending"
+COMPLETE = "complete"
+UNSUCCESSFUL = "unsuccessful"
+CANCELLED = "cancelled"
+
+# action -> {from status: to status}
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "publish": {DRAFT: ENQUIRIES},
+    "end_enquiries": {ENQUIRIES: TENDERING},
+    "close_submissions": {TENDERING: EVALUATION},
+    "rank": {EVALUATION: STANDSTILL},
+    "declare_unsuccessful": {EVALUATION: UNSUCCESSFUL},
+    "reopen_evaluation": {STANDSTILL: EVALUATION},
+    "end_standstill": {STANDSTILL: CONTRACT_PENDING},
+    "complete": {CONTRACT_PENDING: COMPLETE},
+    "cancel": {s: CANCELLED for s in (DRAFT, ENQUIRIES, TENDERING, EVALUATION, STANDSTILL, CONTRACT_PENDING)},
+}
+
+# Which of these the clock drives (the rest are human decisions)
+TIMED_ACTIONS = {
+    ENQUIRIES: ("end_enquiries", "enquiry_end"),
+    TENDERING: ("close_submissions", "submission_deadline"),
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return sorted(action for action, moves in TRANSITIONS.items() if status in moves)
+
+
+def transition(status: str, action: str) -> str:
+    """The status after ``action``, or InvalidTransition naming the current status and what is allowed."""
+    moves = TRANSITIONS.get(action, {})
+    if status not in moves:
+        raise InvalidTransition("tender", status, action, allowed_actions(status))
+    return moves[status]
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    action: str
+    due_at: datetime
+
+
+def next_check(status: str, deadlines: dict[str, datetime]) -> NextCheck | None:
+    """The next transition the clock will make, and when: computed, never remembered."""
+    if status not in TIMED_ACTIONS:
+        return None
+    action, deadline_name = TIMED_ACTIONS[status]
+    return NextCheck(action, deadlines[deadline_name])
+
+
+def due_transitions(status: str, deadlines: dict[str, datetime], now: datetime) -> list[str]:
+    """Every timed action already due at ``now``, in order; empty when nothing is due (safe to repeat)."""
+    actions = []
+    check = next_check(status, deadlines)
+    while check is not None and check.due_at <= now:
+        actions.append(check.action)
+        status = transition(status, check.action)
+        check = next_check(status, deadlines)
+    return actions

@@ -1,0 +1,1 @@
+"""How contracting is reached: HTTP API, the registry-events consumer, WSGI entry point."""

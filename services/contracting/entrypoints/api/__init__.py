@@ -1,0 +1,29 @@
+"""The contracting HTTP API: create_app and its blueprints."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.common.bootstrap import build_app
+from services.contracting.bootstrap import bootstrap
+from services.contracting.entrypoints.api import replica, tenders
+
+
+def create_app(config: dict | None = None, token_verifier=None, clock=None) -> Flask:
+    """The contracting app; ``config`` may override DATABASE_URL and BUS_URL for tests."""
+    config = dict(config or {})
+    overrides = {
+        key: config.pop(name)
+        for key, name in (("database_url", "DATABASE_URL"), ("bus_url", "BUS_URL"))
+        if name in config
+    }
+    context = bootstrap(**overrides)
+    if clock is not None:
+        context.clock = clock
+    return build_app(
+        context,
+        "Contracting — tenders, bids, awards, contracts",
+        [tenders.blp, replica.blp],
+        config,
+        token_verifier,
+    )

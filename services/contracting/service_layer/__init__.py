@@ -1,0 +1,1 @@
+"""Contracting use cases, each one transaction with its events."""

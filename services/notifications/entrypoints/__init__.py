@@ -1,0 +1,1 @@
+"""How notifications is reached: HTTP API, the event worker, WSGI entry point."""

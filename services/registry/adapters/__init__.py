@@ -1,0 +1,1 @@
+"""Registry persistence and key storage."""

@@ -1,0 +1,36 @@
+"""Builds the registry: its context (database, outbox) and its key ring."""
+
+from __future__ import annotations
+
+from services.common.auth import InvalidToken, TokenVerifier
+from services.common.bootstrap import ServiceContext
+from services.registry.adapters.keys import KeyRing
+from services.registry.adapters.orm import OutboxMessage
+from services.registry.config import registry_settings
+
+
+class RegistryContext(ServiceContext):
+    @property
+    def key_ring(self) -> KeyRing:
+        return KeyRing(self.settings.extra["keys_dir"])
+
+    def local_verifier(self) -> TokenVerifier:
+        """The registry checks its own tokens against its own keys, without an HTTP round trip."""
+        return TokenVerifier(KeyRingKeySource(self.key_ring), self.settings.token_issuer, self.settings.token_audience)
+
+
+class KeyRingKeySource:
+    """Reads the key directory on each lookup, so a rotation is seen at once by every worker."""
+
+    def __init__(self, key_ring: KeyRing) -> None:
+        self.key_ring = key_ring
+
+    def key_for(self, kid: str):
+        for key in self.key_ring.all_keys():
+            if key.kid == kid:
+                return key.public_key
+        raise InvalidToken(f"unknown signing key {kid!r}")
+
+
+def bootstrap(**overrides) -> RegistryContext:
+    return RegistryContext(registry_settings(**overrides), OutboxMessage)

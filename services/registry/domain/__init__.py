@@ -1,0 +1,1 @@
+"""Registry rules in plain Python."""

@@ -1,0 +1,1 @@
+"""How the registry is reached: HTTP API and WSGI entry point."""

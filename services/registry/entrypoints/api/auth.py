@@ -1,0 +1,34 @@
+"""Log in: e-mail and password in, a short-lived signed access token out."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.common.bootstrap import service_context
+from services.registry.adapters.tokens import issue_access_token
+from services.registry.entrypoints.api.schemas import LoginSchema, TokenSchema
+from services.registry.service_layer import handlers
+
+blp = Blueprint("auth", __name__, description="Access tokens")
+
+
+@blp.route("/auth/token")
+class Token(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenSchema)
+    def post(self, credentials):
+        """Exchange e-mail and password for an access token"""
+        context = service_context()
+        user = handlers.authenticate(context.uow(), credentials["email"], credentials["password"])
+        if user is None:
+            abort(401, message="wrong e-mail or password")
+        ttl = context.settings.extra["token_ttl_seconds"]
+        token = issue_access_token(
+            user,
+            context.key_ring.signing_key(),
+            ttl,
+            context.settings.token_issuer,
+            context.settings.token_audience,
+        )
+        return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}

@@ -1,0 +1,31 @@
+"""Public reference data: districts and service types."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from services.common.bootstrap import service_context
+from services.registry.adapters.orm import District, ServiceType
+from services.registry.entrypoints.api.schemas import LabelSchema
+
+blp = Blueprint("reference", __name__, description="Districts and the social service nomenclature (public)")
+
+
+@blp.route("/districts")
+class Districts(MethodView):
+    @blp.response(200, LabelSchema(many=True))
+    def get(self):
+        """The 35 districts with a social assistance department"""
+        with service_context().session_factory() as session:
+            return session.scalars(select(District).order_by(District.name_ro)).all()
+
+
+@blp.route("/service-types")
+class ServiceTypes(MethodView):
+    @blp.response(200, LabelSchema(many=True))
+    def get(self):
+        """Social service types that can be contracted"""
+        with service_context().session_factory() as session:
+            return session.scalars(select(ServiceType).order_by(ServiceType.code)).all()

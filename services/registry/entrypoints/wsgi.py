@@ -1,0 +1,7 @@
+"""WSGI entry point for gunicorn: `gunicorn -c deploy/gunicorn.conf.py services.registry.entrypoints.wsgi:app`."""
+
+from services.common.runtime import configure_logging
+from services.registry.entrypoints.api import create_app
+
+configure_logging()
+app = create_app()

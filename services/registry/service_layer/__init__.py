@@ -1,0 +1,1 @@
+"""Registry use cases, each one transaction with its events."""
