@@ -32,7 +32,7 @@ def embedded_environment() -> dict[str, str]:
         # A served flow polls the server for due runs; the default (10 s) makes stages feel sluggish.
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
         "PREFECT_LOGGING_LEVEL": "WARNING",
-        "WEB_CONCURRENCY": "2",
+        "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "0",
         "OPERATOR_PASSWORD": _embedded_secret(var, "operator-password"),
     }

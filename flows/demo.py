@@ -121,9 +121,14 @@ def ensure_user(api: Api, operator: dict, body: dict) -> None:
 def flow_run_state(flow_run_name: str) -> str | None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
 
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[flow_run_name])))
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[flow_run_name])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=5,
+        )
     return runs[0].state.type.value if runs and runs[0].state else None
 
 
@@ -214,6 +219,11 @@ def run_demo(once: bool) -> int:
         return 1
     progress.done("operator and flows service account ready")
 
+    from services.common.bus.connection import connect
+    from services.common.settings import bus_url
+
+    connect(bus_url()).release()
+    progress.done("bus topology declared")
     supervisor = Supervisor()
     supervisor.start()
     try:

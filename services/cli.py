@@ -110,6 +110,10 @@ def keys_rotate() -> None:
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
 def demo(once: bool) -> None:
     """Start every process, seed data and drive a demo tender round through them."""
+    import logging
+
     from flows.demo import run_demo
 
+    # The demo prints its own progress; the processes' logs go to var/log/processes.log.
+    logging.getLogger().setLevel(logging.WARNING)
     raise SystemExit(run_demo(once=once))

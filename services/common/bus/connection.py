@@ -7,9 +7,11 @@ that works across processes (see README, "Choosing the broker-less transport").
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from kombu import Connection
+from sqlalchemy.exc import IntegrityError
 
 from services.common.bus.topology import declare_all
 
@@ -29,20 +31,34 @@ def _prepare_sqlite_file(url: str) -> None:
         db.execute("PRAGMA journal_mode=WAL")
 
 
-def connect(url: str, declare: bool = True) -> Connection:
-    """A connection with the platform's whole topology declared on it."""
+def _open(url: str) -> Connection:
     if url.startswith("sqla+sqlite:///"):
         _prepare_sqlite_file(url)
         connection = Connection(url, transport_options={"connect_args": {"timeout": 30}})
-    elif url.startswith("amqp"):
-        connection = Connection(url, transport_options={"confirm_publish": True}, heartbeat=30)
-    else:
-        raise ValueError(f"BUS_URL {url!r} is neither amqp://… nor sqla+sqlite:///…")
-    if is_brokerless(url):
         connection.transport.polling_interval = BROKERLESS_POLL_SECONDS
-    if declare:
-        declare_all(connection)
-    return connection
+        return connection
+    if url.startswith("amqp"):
+        return Connection(url, transport_options={"confirm_publish": True}, heartbeat=30)
+    raise ValueError(f"BUS_URL {url!r} is neither amqp://… nor sqla+sqlite:///…")
+
+
+def connect(url: str, declare: bool = True, attempts: int = 5) -> Connection:
+    """A connection with the platform's whole topology declared on it."""
+    for attempt in range(1, attempts + 1):
+        connection = _open(url)
+        if not declare:
+            return connection
+        try:
+            declare_all(connection)
+            return connection
+        except IntegrityError:
+            # kombu's SQL transport races when processes create the same queue row at once; the row now
+            # exists, and a fresh connection (its session is spoiled by the failed commit) will find it.
+            connection.release()
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def ping(url: str) -> None:
