@@ -62,7 +62,7 @@ RUN mkdir -p /app/var/keys /app/var/prefect \
     && chown -R sscp:sscp /app/var \
     && chmod 0700 /app/var/keys
 
-USER root
+USER 10001:10001
 
 EXPOSE 5001 5002 5003
 

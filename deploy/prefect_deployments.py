@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flows.tender_stage import tender_stage
 
 # deployment name -> flow; a deployment is addressed as "<flow name>/<deployment name>"
@@ -38,3 +40,21 @@ def serve_all() -> None:
 
     wait_for_prefect_server()
     serve(*runner_deployments(), print_starting_message=True)
+
+
+def register_on_pool(pool: str) -> list[str]:
+    """Production: make sure the process work pool exists and register every deployment on it.
+
+    Workers (`prefect worker start --pool <pool>`) then run the flow runs; the code is this image's, found
+    at the entrypoint paths relative to the working directory (/app in the image).
+    """
+    from prefect import deploy
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    wait_for_prefect_server()
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    ids = deploy(*runner_deployments(), work_pool_name=pool, build=False, push=False, print_next_steps_message=False)
+    return [str(deployment_id) for deployment_id in ids]

@@ -69,6 +69,16 @@ def flows_serve() -> None:
     serve_all()
 
 
+@flows.command("deploy")
+@click.option("--pool", default="sscp-pool", show_default=True, help="Process work pool the workers poll.")
+def flows_deploy(pool: str) -> None:
+    """Register the deployments on a work pool (production: workers run them)."""
+    from deploy.prefect_deployments import register_on_pool
+
+    for deployment_id in register_on_pool(pool):
+        click.echo(f"registered deployment {deployment_id} on {pool}")
+
+
 @main.command("create-accounts")
 @click.option("--operator-email", default="operator@sscp.md", show_default=True)
 @click.option("--operator-password", envvar="OPERATOR_PASSWORD", required=True)

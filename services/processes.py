@@ -31,7 +31,8 @@ def run_relay(name: str) -> None:
     connection = bus.connect(context.settings.bus_url)
     relay = OutboxRelay(context.session_factory, context.outbox_model, connection)
     log.info("%s outbox relay publishing to %s", name, _safe(context.settings.bus_url))
-    relay.run(should_stop=stop)
+    url = context.settings.bus_url
+    relay.run(should_stop=stop, housekeeping=lambda: bus.purge_consumed(url) if bus.is_brokerless(url) else None)
 
 
 def run_consumer(name: str) -> None:

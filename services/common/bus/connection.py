@@ -70,3 +70,18 @@ def ping(url: str) -> None:
         connection.default_channel  # noqa: B018
     finally:
         connection.release()
+
+
+def purge_consumed(url: str) -> int:
+    """Delete messages already handed to a consumer: kombu's SQL transport keeps them forever otherwise.
+
+    A row turns invisible when a consumer takes it; if that consumer dies before acking, kombu restores the
+    message as a new row, so deleting invisible rows never loses a message.
+    """
+    if not url.startswith("sqla+sqlite:///"):
+        return 0
+    with sqlite3.connect(url.removeprefix("sqla+sqlite:///"), timeout=30) as db:
+        try:
+            return db.execute("DELETE FROM kombu_message WHERE visible = 0").rowcount
+        except sqlite3.OperationalError:
+            return 0  # no message table yet

@@ -124,11 +124,21 @@ class OutboxRelay:
         with self.session_factory() as session:
             return session.execute(unpublished).scalar_one()
 
-    def run(self, should_stop: Callable[[], bool], idle_sleep: float = 0.1) -> None:
+    def run(
+        self,
+        should_stop: Callable[[], bool],
+        idle_sleep: float = 0.1,
+        housekeeping: Callable[[], object] | None = None,
+        housekeeping_every: float = 60.0,
+    ) -> None:
         """Relay until asked to stop; survives broker and database outages by retrying with backoff."""
         delay = idle_sleep
+        next_housekeeping = time.monotonic() + housekeeping_every
         while not should_stop():
             try:
+                if housekeeping and time.monotonic() >= next_housekeeping:
+                    housekeeping()
+                    next_housekeeping = time.monotonic() + housekeeping_every
                 published = self.relay_once()
                 delay = idle_sleep
                 if published == 0:

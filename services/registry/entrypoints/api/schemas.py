@@ -16,7 +16,11 @@ class LabelSchema(Schema):
 
 
 class ProviderCreateSchema(Schema):
-    idno = fields.String(required=True, metadata={"description": "State identification number, 13 digits"})
+    idno = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{13}$", error="IDNO must be exactly 13 digits"),
+        metadata={"description": "State identification number (IDNO), 13 digits"},
+    )
     legal_name = fields.String(required=True, validate=validate.Length(min=2, max=300))
     legal_form = fields.String(load_default="asociație obștească", validate=validate.Length(max=100))
     email = fields.Email(load_default=None)
