@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint fmt bench clean-var constraints
+.PHONY: demo demo-production test lint fmt bench clean-var constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ clean-var:
 # Re-resolve the pinned set after changing pyproject.toml ranges.
 constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+# The production shape without Docker, on this machine's PostgreSQL and RabbitMQ (see README "Operating it").
+demo-production: $(STAMP)
+	$(BIN)/sscp demo --production $(ARGS)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
+import io
+from pathlib import Path
 
 from flows.tender_stage import tender_stage
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # deployment name -> flow; a deployment is addressed as "<flow name>/<deployment name>"
 DEPLOYMENTS = {"tender-stage": tender_stage}
@@ -48,7 +53,6 @@ def register_on_pool(pool: str) -> list[str]:
     Workers (`prefect worker start --pool <pool>`) then run the flow runs; the code is this image's, found
     at the entrypoint paths relative to the working directory (/app in the image).
     """
-    from prefect import deploy
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectAlreadyExists
@@ -56,5 +60,18 @@ def register_on_pool(pool: str) -> list[str]:
     wait_for_prefect_server()
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
         client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-    ids = deploy(*runner_deployments(), work_pool_name=pool, build=False, push=False, print_next_steps_message=False)
+    ids = []
+    for name, flow in DEPLOYMENTS.items():
+        # A process pool needs the code's location, not an image: this checkout (or /app in the image).
+        source = flow.from_source(source=str(ROOT), entrypoint=_entrypoint(flow))
+        with contextlib.redirect_stdout(io.StringIO()):  # Prefect prints a banner and a table; we print one line
+            deployment_id = source.deploy(
+                name=name, work_pool_name=pool, tags=["sscp"], print_next_steps=False, ignore_warnings=True
+            )
+        ids.append(deployment_id)
     return [str(deployment_id) for deployment_id in ids]
+
+
+def _entrypoint(flow) -> str:
+    module = inspect.getmodule(flow.fn)
+    return f"{Path(module.__file__).resolve().relative_to(ROOT)}:{flow.fn.__name__}"

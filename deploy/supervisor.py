@@ -17,6 +17,8 @@ from services.common.settings import prefect_api_url, service_url, var_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "Procfile"
+PRODUCTION_PROCFILE = ROOT / "deploy" / "Procfile.production"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 def embedded_environment() -> dict[str, str]:
@@ -43,6 +45,47 @@ def embedded_environment() -> dict[str, str]:
     if not os.environ.get("PATH", "").startswith(bin_dir):
         os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     return dict(os.environ)
+
+
+def production_environment() -> dict[str, str]:
+    """The production shape on a machine that already runs PostgreSQL and RabbitMQ (as ours do).
+
+    Every default below is an environment variable: point them at other servers and nothing else changes.
+    """
+    defaults = {
+        "BUS_URL": "amqp://guest:guest@127.0.0.1:5672//",
+        "REGISTRY_DATABASE_URL": f"{LOCAL_POSTGRES}/sscp_registry",
+        "CONTRACTING_DATABASE_URL": f"{LOCAL_POSTGRES}/sscp_contracting",
+        "NOTIFICATIONS_DATABASE_URL": f"{LOCAL_POSTGRES}/sscp_notifications",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/sscp_prefect",
+        "PREFECT_HOME": str(var_dir() / "prefect-production"),
+        "LOG_FORMAT": "json",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    return embedded_environment()
+
+
+def ensure_postgres_databases() -> list[str]:
+    """Create each configured PostgreSQL database that does not exist yet; returns those created."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    created = []
+    names = ("REGISTRY_DATABASE_URL", "CONTRACTING_DATABASE_URL", "NOTIFICATIONS_DATABASE_URL")
+    urls = [os.environ[name] for name in names if os.environ.get(name, "").startswith("postgresql")]
+    if os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL", "").startswith("postgresql"):
+        urls.append(os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"])
+    for url in urls:
+        parsed = make_url(url)
+        admin = parsed.set(drivername="postgresql", database="postgres")
+        conninfo = admin.render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{parsed.database}"')
+                created.append(parsed.database)
+    return created
 
 
 def _embedded_secret(var: Path, name: str) -> str:

@@ -189,51 +189,62 @@ def drive_tender_path(api: Api, operator_password: str, demo_password: str, prog
     )
     if state != "COMPLETED":
         raise StepFailed(f"flow run {run_name} ended {state}; see the Prefect UI")
-    progress.done(f"prefect: flow run {run_name} completed (bridge -> run_deployment -> served flow)")
+    progress.done(f"prefect: flow run {run_name} completed (bridge -> run_deployment -> flow runner)")
 
     invited = wait_for("the invitation delivery", lambda: deliveries("tender.invitation_sent"))
     progress.done(f"contracting + notifications: {len(invited)} eligible CSO(s) invited by the flow")
     return {"ocid": ocid, "tender_id": tender["id"], "flow_run": run_name, "invited": len(invited)}
 
 
-def run_demo(once: bool) -> int:
-    from deploy.supervisor import Supervisor, _embedded_secret, embedded_environment, wait_until_ready
-    from services.common.settings import var_dir
+def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
+    """Databases, accounts and bus topology, before any process starts."""
+    from click.testing import CliRunner
 
-    environment = embedded_environment()
-    progress = Progress()
-    click.echo("Social services contracting platform — demo round")
+    from deploy.supervisor import embedded_environment, ensure_postgres_databases, production_environment
+    from services.cli import create_accounts
+    from services.common.bus.connection import connect
     from services.common.migrations import upgrade
-    from services.common.settings import database_url
+    from services.common.settings import bus_url, database_url
 
+    environment = production_environment() if production else embedded_environment()
+    if production:
+        created = ensure_postgres_databases()
+        progress.done(f"PostgreSQL databases ready{' (created ' + ', '.join(created) + ')' if created else ''}")
     for name in ("registry", "contracting", "notifications"):
         upgrade(name, database_url(name))
     progress.done("databases migrated (one per service)")
-    from click.testing import CliRunner
-
-    from services.cli import create_accounts
-
     result = CliRunner().invoke(create_accounts, [], env={"OPERATOR_PASSWORD": environment["OPERATOR_PASSWORD"]})
     if result.exit_code != 0:
-        click.echo(f"  ✗ creating accounts failed: {result.output}", err=True)
-        return 1
+        raise StepFailed(f"creating accounts failed: {result.output or repr(result.exception)}")
     progress.done("operator and flows service account ready")
-
-    from services.common.bus.connection import connect
-    from services.common.settings import bus_url
-
     connect(bus_url()).release()
-    progress.done("bus topology declared")
-    supervisor = Supervisor()
+    progress.done(f"bus topology declared on {'RabbitMQ' if production else 'the broker-less bus'}")
+    return environment
+
+
+def run_demo(once: bool, production: bool = False) -> int:
+    from deploy.supervisor import PROCFILE, PRODUCTION_PROCFILE, Supervisor, _embedded_secret, wait_until_ready
+    from services.common.settings import var_dir
+
+    progress = Progress()
+    mode = "production shape (PostgreSQL, RabbitMQ, Prefect work pool)" if production else "embedded"
+    click.echo(f"Social services contracting platform — demo round ({mode})")
+    try:
+        environment = prepare_platform(production, progress)
+    except Exception as exc:  # a clear message, not a traceback, for a user at a terminal
+        click.echo(f"  ✗ preparing the platform failed: {exc}", err=True)
+        return 1
+    supervisor = Supervisor(PRODUCTION_PROCFILE if production else PROCFILE)
     supervisor.start()
     try:
         wait_until_ready(supervisor, lambda name: progress.done(f"{name} is ready"))
-        summary = drive_tender_path(
-            Api(),
-            environment["OPERATOR_PASSWORD"],
-            _embedded_secret(var_dir(), "demo-user-password"),
-            progress,
-        )
+        if production:
+            from deploy.prefect_deployments import register_on_pool
+
+            register_on_pool(environment.get("PREFECT_WORK_POOL", "sscp-pool"))
+            progress.done("deployments registered on the work pool")
+        demo_password = _embedded_secret(var_dir(), "demo-user-password")
+        summary = drive_tender_path(Api(), environment["OPERATOR_PASSWORD"], demo_password, progress)
         click.echo("")
         click.echo(
             f"  tender {summary['ocid']}: published, notified, flow run {summary['flow_run']} completed, "

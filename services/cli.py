@@ -79,6 +79,20 @@ def flows_deploy(pool: str) -> None:
         click.echo(f"registered deployment {deployment_id} on {pool}")
 
 
+@flows.command("worker")
+@click.option("--pool", default="sscp-pool", show_default=True)
+def flows_worker(pool: str) -> None:
+    """Wait for the Prefect server, then become a process worker of POOL (production)."""
+    import os
+    import shutil
+
+    from deploy.prefect_deployments import wait_for_prefect_server
+
+    wait_for_prefect_server()
+    prefect = shutil.which("prefect") or "prefect"
+    os.execvp(prefect, [prefect, "worker", "start", "--pool", pool, "--type", "process"])
+
+
 @main.command("create-accounts")
 @click.option("--operator-email", default="operator@sscp.md", show_default=True)
 @click.option("--operator-password", envvar="OPERATOR_PASSWORD", required=True)
@@ -118,7 +132,12 @@ def keys_rotate() -> None:
 
 @main.command()
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
-def demo(once: bool) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Production shape on this machine: PostgreSQL, RabbitMQ, Prefect server on PostgreSQL, a work pool.",
+)
+def demo(once: bool, production: bool) -> None:
     """Start every process, seed data and drive a demo tender round through them."""
     import logging
 
@@ -126,4 +145,4 @@ def demo(once: bool) -> None:
 
     # The demo prints its own progress; the processes' logs go to var/log/processes.log.
     logging.getLogger().setLevel(logging.WARNING)
-    raise SystemExit(run_demo(once=once))
+    raise SystemExit(run_demo(once=once, production=production))

@@ -46,7 +46,8 @@ def test_demo_once_drives_a_tender_from_accreditation_to_invitation_through_real
         timeout=280,
     )
     log = tmp_path / "var" / "log" / "processes.log"
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n--- processes ---\n{log.read_text()[-4000:]}"
+    processes = log.read_text()[-4000:] if log.exists() else "(no log)"
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n--- processes ---\n{processes}"
     output = result.stdout
     assert "contracting: eligibility replica received accreditation.granted over the bus" in output
     assert "notifications: delivery recorded for tender.published" in output
