@@ -15,3 +15,16 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 errorlog = "-"
 # Refuse giant headers early; bodies are limited by each app (MAX_CONTENT_LENGTH).
 limit_request_line = 8190
+
+
+def on_starting(server):
+    """Workers share one Prometheus directory, so /metrics sums every worker's request histograms."""
+    import tempfile
+
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="sscp-metrics-"))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, current_app
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from services.common.auth import JwksKeySource, TokenVerifier
 from services.common.bus import connection as bus
 from services.common.bus.outbox import OutboxMixin
+from services.common.bus.topology import CONSUMER_BINDINGS
 from services.common.db import make_engine, make_session_factory
+from services.common.metrics import init_metrics
 from services.common.settings import ServiceSettings
 from services.common.unit_of_work import UnitOfWork
 from services.common.web import create_service_app
@@ -44,6 +46,30 @@ class ServiceContext:
     def check_bus(self) -> None:
         bus.ping(self.settings.bus_url)
 
+    def outbox_gauges(self):
+        """Unpublished events and the age of the oldest: the relay's lag."""
+        model = self.outbox_model
+        with self.session_factory() as session:
+            pending, oldest = session.execute(
+                select(func.count(), func.min(model.created_at)).where(model.published_at.is_(None))
+            ).one()
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        labels = {"service": self.settings.name}
+        yield "sscp_outbox_unpublished_events", "Committed events not yet on the bus", labels, float(pending)
+        yield "sscp_outbox_oldest_unpublished_seconds", "Age of the oldest unpublished event", labels, age
+
+    def consumer_lag_gauges(self, queue_names: list[str]):
+        """Messages waiting in this service's consumer queues."""
+
+        def source():
+            for queue_name, waiting in bus.queue_depths(self.settings.bus_url, queue_names).items():
+                yield "sscp_consumer_queue_depth", "Messages waiting for a consumer", {"queue": queue_name}, waiting
+
+        return source
+
 
 def service_context() -> ServiceContext:
     """The running app's context (inside a request)."""
@@ -56,9 +82,15 @@ def build_app(
     blueprints: Iterable[Blueprint],
     config: dict | None = None,
     token_verifier: TokenVerifier | None = None,
+    gauges: list | None = None,
 ) -> Flask:
     checks = [("database", context.check_database), ("bus", context.check_bus)]
     app, _api = create_service_app(context.settings.name, title, blueprints, checks, config)
+    own_queues = [queue for queue in CONSUMER_BINDINGS if queue.startswith(f"{context.settings.name}.")]
+    sources = [context.outbox_gauges, *(gauges or [])]
+    if own_queues:
+        sources.append(context.consumer_lag_gauges(own_queues))
+    init_metrics(app, context.settings.name, sources)
     app.extensions["service_context"] = context
     app.extensions["token_verifier"] = token_verifier or TokenVerifier(
         JwksKeySource(context.settings.jwks_url),

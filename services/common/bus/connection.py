@@ -85,3 +85,19 @@ def purge_consumed(url: str) -> int:
             return db.execute("DELETE FROM kombu_message WHERE visible = 0").rowcount
         except sqlite3.OperationalError:
             return 0  # no message table yet
+
+
+def queue_depths(url: str, queue_names: list[str]) -> dict[str, float]:
+    """Messages waiting in each queue (a passive declare on RabbitMQ; visible rows on the broker-less bus)."""
+    depths: dict[str, float] = {}
+    connection = connect(url, declare=False)
+    try:
+        channel = connection.default_channel
+        for name in queue_names:
+            try:
+                depths[name] = float(channel.queue_declare(queue=name, passive=True).message_count)
+            except Exception:  # a queue not declared yet has no depth to report
+                channel = connection.channel()
+    finally:
+        connection.release()
+    return depths

@@ -66,6 +66,11 @@ class EventConsumer(ConsumerMixin):
     def process(self, envelope: Envelope) -> None:
         self.handler(envelope)
 
+    def on_decode_error(self, message: Message, exc: Exception) -> None:
+        # kombu's default logs and acks, which would lose the message: park it for an operator instead.
+        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
+        self.park(body, message, f"undecodable {message.content_type} body: {exc}")
+
     def on_message(self, body, message: Message) -> None:
         try:
             envelope = Envelope.from_dict(body)

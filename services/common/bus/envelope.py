@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-EVENT_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+EVENT_TYPE = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)+")
 
 
 class InvalidEnvelope(ValueError):
@@ -32,7 +32,7 @@ class Envelope:
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def __post_init__(self) -> None:
-        if not EVENT_TYPE.match(self.type):
+        if not isinstance(self.type, str) or not EVENT_TYPE.fullmatch(self.type):
             raise InvalidEnvelope(f"event type {self.type!r} must look like 'aggregate.happened'")
         if not isinstance(self.payload, dict):
             raise InvalidEnvelope("payload must be a JSON object")
@@ -66,12 +66,13 @@ class Envelope:
         try:
             uuid.UUID(str(body["event_id"]))
             datetime.fromisoformat(body["occurred_at"])
-        except ValueError as exc:
-            raise InvalidEnvelope(str(exc)) from exc
+            version = int(body.get("version", 1))
+        except (TypeError, ValueError) as exc:
+            raise InvalidEnvelope(f"{type(exc).__name__}: {exc}") from exc
         return cls(
             event_id=str(body["event_id"]),
             type=body["type"],
-            version=int(body.get("version", 1)),
+            version=version,
             occurred_at=body["occurred_at"],
             producer=body["producer"],
             correlation_id=body.get("correlation_id"),
