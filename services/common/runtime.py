@@ -23,7 +23,7 @@ class JsonLogFormatter(logging.Formatter):
             "process": os.environ.get("PROCESS_NAME", record.processName),
         }
         for key in ("event_id", "event_type", "ocid", "flow_run_id"):
-            if hasattr(record, key):
+            if getattr(record, key, None) is not None:
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -83,15 +83,22 @@ class EventConsumer(ConsumerMixin):
                 self.process(envelope)
                 message.ack()
                 self.handled += 1
+                log.debug("%s: handled %s", self.queue_name, envelope.type, extra=_log_fields(envelope))
                 return
             except self.transient_errors as exc:
                 # Infrastructure away: never park for that; wait and try the same event again.
-                log.warning("%s: %s on %s; retrying", self.queue_name, exc, envelope.type)
+                log.warning("%s: %s on %s; retrying", self.queue_name, exc, envelope.type, extra=_log_fields(envelope))
                 time.sleep(min(0.5 * 2 ** min(failures, 5), 10))
                 failures += 1
             except Exception as exc:
                 failures += 1
-                log.exception("%s: handler failed on %s (attempt %d)", self.queue_name, envelope.type, failures)
+                log.exception(
+                    "%s: handler failed on %s (attempt %d)",
+                    self.queue_name,
+                    envelope.type,
+                    failures,
+                    extra=_log_fields(envelope),
+                )
                 if failures >= self.max_attempts:
                     self.park(body, message, f"{type(exc).__name__}: {exc}")
                     return
@@ -112,6 +119,11 @@ class EventConsumer(ConsumerMixin):
             headers={"x-park-reason": reason[:500]},
         )
         message.ack()
+
+
+def _log_fields(envelope: Envelope) -> dict[str, str | None]:
+    """What an operator searches JSON logs by."""
+    return {"event_id": envelope.event_id, "event_type": envelope.type, "ocid": envelope.correlation_id}
 
 
 class IdempotentConsumer(EventConsumer):
