@@ -9,12 +9,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from flows.scheduling import TenderRef
 from services.common.bus.consumer import TransientFault
 from services.common.bus.envelope import Envelope
 
 log = logging.getLogger(__name__)
 
 QUEUE = "bridge.stage-events"
+
+# event type -> the stage it starts (and extra parameters for it)
+STAGE_FOR_EVENT: dict[str, tuple[str, dict]] = {
+    "tender.published": ("tender-stage", {}),
+    # A moved deadline re-runs the tender stage: it invites nobody twice and moves the scheduled evaluation.
+    "tender.deadline_moved": ("tender-stage", {}),
+    "evaluation.scores_complete": ("evaluation-stage", {}),
+    "evaluation.completed": ("award-stage", {"phase": "decided"}),
+}
 
 
 @dataclass(frozen=True)
@@ -29,31 +39,25 @@ class StageRun:
 
 def stage_run_for(envelope: Envelope) -> StageRun | None:
     """The run an event starts, or None when it starts none."""
-    payload = envelope.payload
-    if envelope.type == "tender.published":
-        stage = "tender-stage"
-        parameters = {"tender_id": payload["tender_id"], "ocid": payload["ocid"]}
-    else:
+    if envelope.type not in STAGE_FOR_EVENT:
         return None
+    stage, extra = STAGE_FOR_EVENT[envelope.type]
+    tender = TenderRef.from_payload(envelope.payload)
     return StageRun(
         deployment=f"{stage}/{stage}",
         stage=stage,
-        parameters=parameters,
-        flow_run_name=f"{payload['ocid']}/{stage}",
-        tags=[
-            f"district:{payload['district_code']}",
-            f"service:{payload['service_type']}",
-            f"tender:{payload['tender_id']}",
-        ],
+        parameters={**tender.parameters(), **extra},
+        flow_run_name=f"{tender.ocid}/{stage}",
+        tags=tender.tags(stage),
         idempotency_key=f"{envelope.type}:{envelope.event_id}",
     )
 
 
-def start_stage_run(envelope: Envelope) -> None:
+def start_stage_run(envelope: Envelope):
     """The bridge's handler: create the run (or find the one a previous delivery created)."""
     run = stage_run_for(envelope)
     if run is None:
-        return
+        return None
     from prefect.deployments import run_deployment
     from prefect.exceptions import ObjectNotFound
 
@@ -74,4 +78,10 @@ def start_stage_run(envelope: Envelope) -> None:
         if "httpx" in type(exc).__module__ or "Connect" in type(exc).__name__:
             raise TransientFault(f"Prefect API unreachable: {exc}") from exc
         raise
-    log.info("started %s (flow run %s) for event %s", run.flow_run_name, flow_run.id, envelope.event_id)
+    log.info(
+        "started %s (flow run %s)",
+        run.flow_run_name,
+        flow_run.id,
+        extra={"event_id": envelope.event_id, "ocid": envelope.correlation_id},
+    )
+    return flow_run
