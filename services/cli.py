@@ -130,6 +130,37 @@ def keys_rotate() -> None:
     click.echo(f"new signing key {key.kid}")
 
 
+@keys.command("remove")
+@click.argument("kid")
+def keys_remove(kid: str) -> None:
+    """Stop publishing an old key once its last token has expired (its tokens are refused from then on)."""
+    from services.registry.bootstrap import bootstrap
+
+    try:
+        bootstrap().key_ring.remove(kid)
+    except (KeyError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed signing key {kid}")
+
+
+@main.group()
+def accreditations() -> None:
+    """The registry's accreditations."""
+
+
+@accreditations.command("expire")
+def accreditations_expire() -> None:
+    """Expire accreditations whose term ended before today in Chișinău (daily; running it twice changes nothing)."""
+    from services.registry.bootstrap import bootstrap
+    from services.registry.domain.rules import local_date
+    from services.registry.service_layer.accreditations import expire_accreditations
+
+    context = bootstrap()
+    now = context.clock()
+    expired = expire_accreditations(context.uow(), local_date(now), now=now)
+    click.echo(f"expired {len(expired)} accreditation(s)" + (f": {', '.join(map(str, expired))}" if expired else ""))
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
 @click.option(

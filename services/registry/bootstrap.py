@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from services.common.auth import InvalidToken, TokenVerifier
 from services.common.bootstrap import ServiceContext
 from services.registry.adapters.keys import KeyRing
@@ -32,5 +35,8 @@ class KeyRingKeySource:
         raise InvalidToken(f"unknown signing key {kid!r}")
 
 
-def bootstrap(**overrides) -> RegistryContext:
-    return RegistryContext(registry_settings(**overrides), OutboxMessage)
+def bootstrap(clock: Callable[[], datetime] | None = None, **overrides) -> RegistryContext:
+    context = RegistryContext(registry_settings(**overrides), OutboxMessage)
+    if clock is not None:
+        context.clock = clock
+    return context

@@ -1,7 +1,7 @@
 """The registry's signing keys: Ed25519 PEM files in JWT_KEYS_DIR, newest signs, all are published.
 
-Rotation: `sscp keys rotate` writes a new key; the old ones stay in the JWKS until removed after their
-tokens have expired (access tokens live minutes), so no valid token is refused during a rotation.
+Rotation: `sscp keys rotate` writes a new key; the old ones stay in the JWKS until removed (``KeyRing.remove``)
+after their tokens have expired (access tokens live minutes), so no valid token is refused during a rotation.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class KeyRing:
 
     def rotate(self) -> SigningKey:
         self.keys_dir.mkdir(parents=True, exist_ok=True)
-        kid = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{time.time_ns() % 10**6:06d}"
+        # Key ids sort in creation order (the newest signs): seconds, then microseconds within the second.
+        now_ns = time.time_ns()
+        kid = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime(now_ns // 10**9))}-{now_ns // 1000 % 10**6:06d}"
         private_key = Ed25519PrivateKey.generate()
         pem = private_key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -59,6 +61,15 @@ class KeyRing:
         path.write_bytes(pem)
         path.chmod(0o600)
         return SigningKey(kid, private_key)
+
+    def remove(self, kid: str) -> None:
+        """Stop publishing a retired key (after its last token expired); tokens it signed are refused from now."""
+        paths = {path.stem: path for path in sorted(self.keys_dir.glob("*.pem"))}
+        if kid not in paths:
+            raise KeyError(f"no signing key {kid!r} in {self.keys_dir}")
+        if kid == max(paths):
+            raise ValueError(f"{kid} is the current signing key: rotate first, remove it after its tokens expired")
+        paths[kid].unlink()
 
     @staticmethod
     def _load(path: Path) -> SigningKey:

@@ -1,10 +1,16 @@
-"""The registry's tables (its own database; no other service reads them)."""
+"""The registry's tables (its own database; no other service reads them).
+
+Providers and accreditations carry a ``version`` that every change bumps (their events carry it, and replicas
+apply an event only when its version is newer). The ORM also checks it on each UPDATE, so two writers who
+read the same version cannot both commit: the second gets a StaleDataError instead of a lost update.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.bus.consumer import ProcessedEventMixin
@@ -41,6 +47,28 @@ class ServiceType(Base):
     name_en: Mapped[str] = mapped_column(String(200))
 
 
+class Authority(Base):
+    """A district's social assistance department: the contracting authority of that district."""
+
+    __tablename__ = "authorities"
+
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProviderDistrict(Base):
+    """A district a provider serves (a table, so the register can be filtered by district on any database)."""
+
+    __tablename__ = "provider_districts"
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), primary_key=True, index=True)
+
+
 class Provider(Base):
     __tablename__ = "providers"
 
@@ -50,13 +78,22 @@ class Provider(Base):
     legal_form: Mapped[str] = mapped_column(String(100), default="asociație obștească")
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
-    districts_served: Mapped[list[str]] = mapped_column(JSON, default=list)
+    address: Mapped[str | None] = mapped_column(String(300))
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["ro"])
     status: Mapped[str] = mapped_column(String(20), default="active")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    district_links: Mapped[list[ProviderDistrict]] = relationship(
+        cascade="all, delete-orphan", order_by=ProviderDistrict.district_code, lazy="selectin"
+    )
+    districts_served: AssociationProxy[list[str]] = association_proxy(
+        "district_links", "district_code", creator=lambda code: ProviderDistrict(district_code=code)
+    )
     accreditations: Mapped[list[Accreditation]] = relationship(back_populates="provider", order_by="Accreditation.id")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class Accreditation(Base):
@@ -71,9 +108,13 @@ class Accreditation(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    status_reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     provider: Mapped[Provider] = relationship(back_populates="accreditations")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class User(Base):
@@ -82,8 +123,10 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(200), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20))
-    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"), index=True)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     language: Mapped[str] = mapped_column(String(2), default="ro")
     active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,8 @@
-"""Signed access tokens (EdDSA JWTs) for users and service accounts."""
+"""Signed access tokens (EdDSA JWTs) for users and service accounts.
+
+Tokens are stamped with the real time, not the service's injectable clock: every verifier checks ``exp``
+against its own real clock, so a token minted on a moved clock would be refused (or accepted) wrongly.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from services.registry.adapters.keys import SigningKey
 from services.registry.adapters.orm import User
 
 
-def issue_access_token(user: User, key: SigningKey, ttl_seconds: int, issuer: str, audience: str) -> str:
-    now = datetime.now(UTC)
+def issue_access_token(
+    user: User, key: SigningKey, ttl_seconds: int, issuer: str, audience: str, now: datetime | None = None
+) -> str:
+    now = now or datetime.now(UTC)
     claims = {
         "sub": str(user.id),
         "role": user.role,

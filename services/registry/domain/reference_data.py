@@ -77,3 +77,29 @@ SERVICE_TYPES: tuple[Label, ...] = (
     Label("maternal-centre", "Centru maternal", "Материнский центр", "Maternal centre"),
     Label("temporary-placement", "Plasament temporar", "Временное размещение", "Temporary placement"),
 )
+
+
+class AuthoritySeed(NamedTuple):
+    district_code: str
+    name: str
+    address: str
+
+
+def _raion_department(district: Label) -> AuthoritySeed:
+    seat = "s. Cocieri" if district.code == "MD-DU" else f"or. {district.ro}"
+    name = f"Direcția Asistență Socială și Protecție a Familiei {district.ro}"
+    return AuthoritySeed(district.code, name, f"{seat}, r-nul {district.ro}")
+
+
+_MUNICIPAL_DEPARTMENTS = {
+    "MD-CU": AuthoritySeed("MD-CU", "Direcția generală asistență socială și sănătate Chișinău", "mun. Chișinău"),
+    "MD-BA": AuthoritySeed("MD-BA", "Direcția Asistență Socială și Protecție a Familiei Bălți", "mun. Bălți"),
+    "MD-GA": AuthoritySeed(
+        "MD-GA", "Direcția principală asistență socială și protecție a familiei a UTA Găgăuzia", "mun. Comrat"
+    ),
+}
+
+# One social assistance department per district; contacts are left for the departments to fill in.
+AUTHORITIES: tuple[AuthoritySeed, ...] = tuple(
+    _MUNICIPAL_DEPARTMENTS.get(district.code) or _raion_department(district) for district in DISTRICTS
+)

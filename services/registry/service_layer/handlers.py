@@ -1,14 +1,26 @@
-"""Registry use cases: register providers, grant accreditations, manage users, authenticate."""
+"""Registry use cases: register providers, grant accreditations, create users, authenticate.
+
+The event payloads are built here, once: ``provider_payload`` and ``accreditation_payload`` carry the full
+current state and its ``version``, which the other services' replicas compare before applying an event.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from services.common.bus.outbox import utcnow
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Accreditation, District, Provider, ServiceType, User
-from services.registry.domain.rules import AccreditationTerms, RuleViolation, check_idno
+from services.registry.domain.access import Actor, check_binding, district_for_new_user
+from services.registry.domain.rules import AccreditationTerms, check_idno
+from services.registry.service_layer.refusals import domain_refusals, unique
+
+LIVE_ACCREDITATION_STATUSES = ("active", "suspended")
 
 
 def provider_payload(provider: Provider) -> dict:
@@ -34,77 +46,111 @@ def accreditation_payload(accreditation: Accreditation) -> dict:
         "valid_from": accreditation.valid_from.isoformat(),
         "valid_to": accreditation.valid_to.isoformat(),
         "status": accreditation.status,
+        "status_reason": accreditation.status_reason,
         "version": accreditation.version,
     }
 
 
-def _check_districts(uow: UnitOfWork, codes: list[str]) -> None:
-    known = set(uow.session.scalars(select(District.code).where(District.code.in_(codes))))
+def check_districts(session: Session, codes: list[str], field: str = "districts_served") -> None:
+    known = set(session.scalars(select(District.code).where(District.code.in_(codes))))
     unknown = sorted(set(codes) - known)
     if unknown:
-        raise Invalid("districts_served", f"unknown district code(s): {', '.join(unknown)}")
+        raise Invalid(field, f"unknown district code(s): {', '.join(unknown)}")
 
 
-def register_provider(uow: UnitOfWork, data: dict) -> Provider:
-    with uow:
-        try:
-            check_idno(data["idno"])
-        except RuleViolation as exc:
-            raise Invalid(exc.field, str(exc)) from exc
+def check_service_type(session: Session, code: str, field: str = "service_type") -> None:
+    if session.get(ServiceType, code) is None:
+        raise Invalid(field, f"unknown service type {code!r}")
+
+
+def register_provider(uow: UnitOfWork, data: dict, now: datetime | None = None) -> Provider:
+    with uow, domain_refusals():
+        check_idno(data["idno"])
+        duplicate = f"a provider with IDNO {data['idno']} is already registered"
         if uow.session.scalar(select(Provider.id).where(Provider.idno == data["idno"])):
-            raise Conflict(f"a provider with IDNO {data['idno']} is already registered", field="idno")
-        _check_districts(uow, data.get("districts_served", []))
-        provider = Provider(**data, version=1)
+            raise Conflict(duplicate, field="idno")
+        districts = sorted(set(data.get("districts_served", [])))
+        check_districts(uow.session, districts)
+        provider = Provider(**{**data, "districts_served": districts}, version=1, created_at=now or utcnow())
         uow.session.add(provider)
-        uow.session.flush()
+        with unique("idno", duplicate):
+            uow.session.flush()
         uow.emit("provider.registered", provider_payload(provider))
         uow.commit()
         provider.accreditations  # noqa: B018 (loaded now, while the session is open, for the response)
         return provider
 
 
-def grant_accreditation(uow: UnitOfWork, provider_id: int, data: dict) -> Accreditation:
-    with uow:
+def grant_accreditation(uow: UnitOfWork, provider_id: int, data: dict, now: datetime | None = None) -> Accreditation:
+    with uow, domain_refusals():
         if uow.session.get(Provider, provider_id) is None:
             raise NotFound(f"provider {provider_id} does not exist")
-        if uow.session.get(ServiceType, data["service_type"]) is None:
-            raise Invalid("service_type", f"unknown service type {data['service_type']!r}")
-        try:
-            AccreditationTerms(provider_id, data["service_type"], data["valid_from"], data["valid_to"])
-        except RuleViolation as exc:
-            raise Invalid(exc.field, str(exc)) from exc
-        accreditation = Accreditation(provider_id=provider_id, status="active", version=1, **data)
+        check_service_type(uow.session, data["service_type"])
+        AccreditationTerms(provider_id, data["service_type"], data["valid_from"], data["valid_to"])
+        refuse_second_live_accreditation(uow.session, provider_id, data["service_type"])
+        duplicate = f"certificate {data['certificate_number']} of {data['accrediting_body']} is already recorded"
+        if uow.session.scalar(
+            select(Accreditation.id).where(
+                Accreditation.accrediting_body == data["accrediting_body"],
+                Accreditation.certificate_number == data["certificate_number"],
+            )
+        ):
+            raise Conflict(duplicate, field="certificate_number")
+        accreditation = Accreditation(provider_id=provider_id, status="active", version=1, updated_at=now, **data)
         uow.session.add(accreditation)
-        uow.session.flush()
+        with unique("certificate_number", duplicate):
+            uow.session.flush()
         uow.emit("accreditation.granted", accreditation_payload(accreditation))
         uow.commit()
         return accreditation
 
 
-def create_user(uow: UnitOfWork, data: dict) -> User:
-    with uow:
-        email = data["email"].lower()
-        if uow.session.scalar(select(User.id).where(User.email == email)):
-            raise Conflict(f"a user with e-mail {email} already exists", field="email")
+def refuse_second_live_accreditation(session: Session, provider_id: int, service_type: str) -> None:
+    live = session.scalar(
+        select(Accreditation).where(
+            Accreditation.provider_id == provider_id,
+            Accreditation.service_type == service_type,
+            Accreditation.status.in_(LIVE_ACCREDITATION_STATUSES),
+        )
+    )
+    if live is not None:
+        raise Conflict(
+            f"provider {provider_id} already holds accreditation {live.id} for {service_type} ({live.status}); "
+            f"renew that one instead",
+            field="service_type",
+            accreditation_id=live.id,
+        )
+
+
+def create_user(uow: UnitOfWork, data: dict, actor: Actor | None = None, now: datetime | None = None) -> User:
+    """Create an account; ``actor`` is who asks (None: the platform itself, e.g. the first operator)."""
+    with uow, domain_refusals():
         role = data["role"]
-        if role in ("authority", "evaluator") and not data.get("district_code"):
-            raise Invalid("district_code", f"a {role} user must be bound to a district")
-        if role == "cso" and not data.get("provider_id"):
-            raise Invalid("provider_id", "a cso user must be bound to a provider")
-        if data.get("district_code") and uow.session.get(District, data["district_code"]) is None:
-            raise Invalid("district_code", f"unknown district {data['district_code']!r}")
+        district_code = data.get("district_code")
+        if actor is not None:
+            district_code = district_for_new_user(actor, role, district_code)
+        check_binding(role, district_code, data.get("provider_id"))
+        email = data["email"].lower()
+        duplicate = f"a user with e-mail {email} already exists"
+        if uow.session.scalar(select(User.id).where(User.email == email)):
+            raise Conflict(duplicate, field="email")
+        if district_code and uow.session.get(District, district_code) is None:
+            raise Invalid("district_code", f"unknown district {district_code!r}")
         if data.get("provider_id") and uow.session.get(Provider, data["provider_id"]) is None:
             raise Invalid("provider_id", f"provider {data['provider_id']} does not exist")
         user = User(
             email=email,
             password_hash=generate_password_hash(data["password"]),
+            full_name=data.get("full_name"),
             role=role,
-            district_code=data.get("district_code"),
+            district_code=district_code,
             provider_id=data.get("provider_id"),
             language=data.get("language", "ro"),
+            created_at=now or utcnow(),
         )
         uow.session.add(user)
-        uow.commit()
+        with unique("email", duplicate):
+            uow.commit()
         return user
 
 

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import Flask, jsonify
 
+from services.common.auth import TokenVerifier
 from services.common.bootstrap import build_app
 from services.registry.bootstrap import bootstrap
-from services.registry.entrypoints.api import auth, providers, reference, users
+from services.registry.entrypoints.api import accreditations, auth, authorities, providers, reference, users
+
+CONFIG_OVERRIDES = (
+    ("database_url", "DATABASE_URL"),
+    ("bus_url", "BUS_URL"),
+    ("keys_dir", "JWT_KEYS_DIR"),
+    ("token_ttl_seconds", "ACCESS_TOKEN_TTL_SECONDS"),
+)
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """The registry app; ``config`` may override DATABASE_URL, BUS_URL and JWT_KEYS_DIR for tests."""
+def create_app(
+    config: dict | None = None,
+    token_verifier: TokenVerifier | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Flask:
+    """The registry app; ``config`` may override DATABASE_URL, BUS_URL, JWT_KEYS_DIR and the token TTL for tests.
+
+    By default the registry verifies tokens against its own key ring; ``clock`` moves the service's time.
+    """
     config = dict(config or {})
-    overrides = {
-        key: config.pop(name)
-        for key, name in (
-            ("database_url", "DATABASE_URL"),
-            ("bus_url", "BUS_URL"),
-            ("keys_dir", "JWT_KEYS_DIR"),
-        )
-        if name in config
-    }
-    context = bootstrap(**overrides)
+    overrides = {key: config.pop(name) for key, name in CONFIG_OVERRIDES if name in config}
+    context = bootstrap(clock=clock, **overrides)
     app = build_app(
         context,
         "Registry — authorities, CSOs, accreditations, users",
-        [reference.blp, providers.blp, users.blp, auth.blp],
+        [reference.blp, authorities.blp, providers.blp, accreditations.blp, users.blp, auth.blp],
         config,
-        token_verifier=context.local_verifier(),
+        token_verifier=token_verifier or context.local_verifier(),
     )
 
     @app.get("/.well-known/jwks.json")

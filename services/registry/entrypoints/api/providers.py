@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from flask_smorest import Blueprint
 
-from services.common.auth import require_roles
+from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
-from services.registry.adapters.orm import Provider
 from services.registry.entrypoints.api.schemas import (
     AccreditationSchema,
     ProviderCreateSchema,
     ProviderQuerySchema,
     ProviderSchema,
+    ProviderUpdateSchema,
 )
-from services.registry.service_layer import handlers
+from services.registry.service_layer import handlers, providers, queries
 
 blp = Blueprint("providers", __name__, description="Accredited social service providers (public register)")
 
@@ -27,26 +25,21 @@ class Providers(MethodView):
     @blp.response(200, ProviderSchema(many=True))
     @blp.paginate()
     def get(self, filters, pagination_parameters):
-        """List providers with their accreditations"""
-        query = select(Provider)
-        if "idno" in filters:
-            query = query.where(Provider.idno == filters["idno"])
+        """List providers with their accreditations, by district served, service type or status"""
         with service_context().session_factory() as session:
-            pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
-            query = (
-                query.options(selectinload(Provider.accreditations))
-                .order_by(Provider.id)
-                .offset(pagination_parameters.first_item)
-                .limit(pagination_parameters.page_size)
+            page = queries.list_providers(
+                session, filters, pagination_parameters.first_item, pagination_parameters.page_size
             )
-            return session.scalars(query).all()
+            pagination_parameters.item_count = page.total
+            return page.items
 
     @require_roles("operator")
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, ProviderSchema)
     def post(self, data):
         """Register a provider (operators)"""
-        return handlers.register_provider(service_context().uow(), data)
+        context = service_context()
+        return handlers.register_provider(context.uow(), data, now=context.clock())
 
 
 @blp.route("/providers/<int:provider_id>")
@@ -55,18 +48,23 @@ class ProviderById(MethodView):
     def get(self, provider_id):
         """One provider with its accreditations"""
         with service_context().session_factory() as session:
-            query = select(Provider).options(selectinload(Provider.accreditations)).where(Provider.id == provider_id)
-            provider = session.scalar(query)
-            if provider is None:
-                abort(404, message=f"provider {provider_id} does not exist")
-            return provider
+            return queries.get_provider(session, provider_id)
+
+    @require_roles("operator", "cso")
+    @blp.arguments(ProviderUpdateSchema)
+    @blp.response(200, ProviderSchema)
+    def patch(self, changes, provider_id):
+        """Edit a provider's profile and districts served (its own CSO; operators also set its status)"""
+        context = service_context()
+        return providers.update_provider(context.uow(), provider_id, changes, current_principal(), context.clock())
 
 
 @blp.route("/providers/<int:provider_id>/accreditations")
-class Accreditations(MethodView):
+class ProviderAccreditations(MethodView):
     @require_roles("operator")
     @blp.arguments(AccreditationSchema)
     @blp.response(201, AccreditationSchema)
     def post(self, data, provider_id):
         """Grant an accreditation for one service type (operators)"""
-        return handlers.grant_accreditation(service_context().uow(), provider_id, data)
+        context = service_context()
+        return handlers.grant_accreditation(context.uow(), provider_id, data, now=context.clock())

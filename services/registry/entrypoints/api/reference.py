@@ -1,4 +1,4 @@
-"""Public reference data: districts and service types."""
+"""Public reference data: districts and service types (operators add service types)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from services.common.auth import require_roles
 from services.common.bootstrap import service_context
 from services.registry.adapters.orm import District, ServiceType
-from services.registry.entrypoints.api.schemas import LabelSchema
+from services.registry.entrypoints.api.schemas import LabelSchema, ServiceTypeCreateSchema
+from services.registry.service_layer import reference
 
 blp = Blueprint("reference", __name__, description="Districts and the social service nomenclature (public)")
 
@@ -29,3 +31,10 @@ class ServiceTypes(MethodView):
         """Social service types that can be contracted"""
         with service_context().session_factory() as session:
             return session.scalars(select(ServiceType).order_by(ServiceType.code)).all()
+
+    @require_roles("operator")
+    @blp.arguments(ServiceTypeCreateSchema)
+    @blp.response(201, LabelSchema)
+    def post(self, data):
+        """Add a service type to the nomenclature (operators)"""
+        return reference.add_service_type(service_context().uow(), data)

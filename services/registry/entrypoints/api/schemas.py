@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.registry.domain.rules import ACCREDITATION_STATUSES, PROVIDER_STATUSES
 
 ROLES = ("operator", "authority", "evaluator", "cso", "service")
 LANGUAGES = ("ro", "ru", "en")
@@ -15,6 +17,41 @@ class LabelSchema(Schema):
     name_en = fields.String(required=True)
 
 
+class ServiceTypeCreateSchema(LabelSchema):
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z][a-z0-9-]{1,59}$", error="code: lower-case letters, digits and '-'"),
+        metadata={"description": "Stable code, e.g. 'supported-employment'"},
+    )
+    name_ro = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name_ru = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name_en = fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+class AuthoritySchema(Schema):
+    district_code = fields.String(dump_only=True)
+    name = fields.String()
+    address = fields.String(allow_none=True)
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
+class AuthorityUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=2, max=300))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+
+    @validates_schema
+    def not_empty(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("send at least one of: name, address, email, phone")
+
+
+class AuthorityQuerySchema(Schema):
+    district_code = fields.String()
+
+
 class ProviderCreateSchema(Schema):
     idno = fields.String(
         required=True,
@@ -25,8 +62,27 @@ class ProviderCreateSchema(Schema):
     legal_form = fields.String(load_default="asociație obștească", validate=validate.Length(max=100))
     email = fields.Email(load_default=None)
     phone = fields.String(load_default=None, validate=validate.Length(max=50))
+    address = fields.String(load_default=None, validate=validate.Length(max=300))
     districts_served = fields.List(fields.String(), load_default=list)
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=lambda: ["ro"])
+
+
+class ProviderUpdateSchema(Schema):
+    """Only the fields sent change; ``status`` is for operators, IDNO never changes."""
+
+    legal_name = fields.String(validate=validate.Length(min=2, max=300))
+    legal_form = fields.String(validate=validate.Length(min=2, max=100))
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    districts_served = fields.List(fields.String())
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), validate=validate.Length(min=1))
+    status = fields.String(validate=validate.OneOf(PROVIDER_STATUSES))
+
+    @validates_schema
+    def not_empty(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("send at least one field to change")
 
 
 class AccreditationSchema(Schema):
@@ -38,21 +94,73 @@ class AccreditationSchema(Schema):
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(required=True)
     status = fields.String(dump_only=True)
+    status_reason = fields.String(dump_only=True, allow_none=True)
+    version = fields.Integer(dump_only=True)
 
 
 class ProviderSchema(ProviderCreateSchema):
     id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
     accreditations = fields.List(fields.Nested(AccreditationSchema), dump_only=True)
 
 
 class ProviderQuerySchema(Schema):
     idno = fields.String()
+    district_code = fields.String(metadata={"description": "Providers serving this district"})
+    service_type = fields.String(metadata={"description": "Providers with an active accreditation for it"})
+    status = fields.String(validate=validate.OneOf(PROVIDER_STATUSES))
+
+
+class RenewalSchema(Schema):
+    valid_to = fields.Date(required=True, metadata={"description": "The new last valid day"})
+    certificate_number = fields.String(validate=validate.Length(min=1, max=60))
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class OptionalReasonSchema(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(min=3, max=500))
+
+
+class AccreditationQuerySchema(Schema):
+    provider_id = fields.Integer()
+    service_type = fields.String()
+    status = fields.String(validate=validate.OneOf(ACCREDITATION_STATUSES))
+
+
+class ValidityQuerySchema(Schema):
+    provider_id = fields.Integer(required=True)
+    service_type = fields.String(required=True)
+    district_code = fields.String(required=True)
+    on = fields.Date(load_default=None, metadata={"description": "The day asked about; today in Chișinău if absent"})
+
+
+class ValiditySchema(Schema):
+    provider_id = fields.Integer()
+    service_type = fields.String()
+    district_code = fields.String()
+    on = fields.Date()
+    valid = fields.Boolean()
+    accreditation = fields.Nested(
+        AccreditationSchema,
+        allow_none=True,
+        metadata={"description": "The accreditation covering the service that day, if any (even when not valid)"},
+    )
+    reasons = fields.List(fields.String(), metadata={"description": "Why not, when not valid"})
+
+
+class ExpiryCheckSchema(Schema):
+    checked_on = fields.Date()
+    expired = fields.List(fields.Integer(), metadata={"description": "Accreditations expired by this run"})
 
 
 class UserCreateSchema(Schema):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    full_name = fields.String(load_default=None, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     district_code = fields.String(load_default=None)
     provider_id = fields.Integer(load_default=None)
@@ -62,10 +170,19 @@ class UserCreateSchema(Schema):
 class UserSchema(Schema):
     id = fields.Integer()
     email = fields.String()
+    full_name = fields.String(allow_none=True)
     role = fields.String()
     district_code = fields.String(allow_none=True)
     provider_id = fields.Integer(allow_none=True)
     language = fields.String()
+    active = fields.Boolean()
+
+
+class UserQuerySchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    district_code = fields.String()
+    provider_id = fields.Integer()
+    active = fields.Boolean()
 
 
 class LoginSchema(Schema):

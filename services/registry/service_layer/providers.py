@@ -1,0 +1,52 @@
+"""Provider profile changes: by the CSO itself (its own profile) or by an operator (also its status)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.common.errors import NotFound
+from services.common.unit_of_work import UnitOfWork
+from services.registry.adapters.orm import Provider, ProviderDistrict
+from services.registry.domain.access import Actor, check_provider_edit
+from services.registry.service_layer.handlers import check_districts, provider_payload
+from services.registry.service_layer.refusals import domain_refusals
+
+
+def update_provider(uow: UnitOfWork, provider_id: int, changes: dict, actor: Actor, now: datetime) -> Provider:
+    """Apply the fields that differ; any real change bumps the version and emits provider.updated."""
+    with uow, domain_refusals():
+        check_provider_edit(actor, provider_id, set(changes))
+        provider = uow.session.get(Provider, provider_id)
+        if provider is None:
+            raise NotFound(f"provider {provider_id} does not exist")
+        if "districts_served" in changes:
+            changes = {**changes, "districts_served": sorted(set(changes["districts_served"]))}
+            check_districts(uow.session, changes["districts_served"])
+        changed = {name: value for name, value in changes.items() if _current(provider, name) != value}
+        if changed:
+            for name, value in changed.items():
+                _assign(provider, name, value)
+            provider.version += 1
+            provider.updated_at = now
+            uow.session.flush()
+            uow.emit("provider.updated", provider_payload(provider))
+            uow.commit()
+        provider.accreditations  # noqa: B018 (loaded now, while the session is open, for the response)
+        return provider
+
+
+def _current(provider: Provider, name: str):
+    if name == "districts_served":
+        return sorted(provider.districts_served)
+    return getattr(provider, name)
+
+
+def _assign(provider: Provider, name: str, value) -> None:
+    if name != "districts_served":
+        setattr(provider, name, value)
+        return
+    # Keep the links that stay, so the flush deletes and inserts only what changed.
+    wanted = set(value)
+    provider.district_links = [link for link in provider.district_links if link.district_code in wanted]
+    kept = {link.district_code for link in provider.district_links}
+    provider.district_links.extend(ProviderDistrict(district_code=code) for code in sorted(wanted - kept))

@@ -1,0 +1,36 @@
+"""Reference data upkeep: new service types (operators) and the districts' departments' details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.common.errors import Conflict, NotFound
+from services.common.unit_of_work import UnitOfWork
+from services.registry.adapters.orm import Authority, ServiceType
+from services.registry.domain.access import Actor, check_authority_edit
+from services.registry.service_layer.refusals import domain_refusals, unique
+
+
+def add_service_type(uow: UnitOfWork, data: dict) -> ServiceType:
+    with uow:
+        duplicate = f"service type {data['code']!r} already exists"
+        if uow.session.get(ServiceType, data["code"]) is not None:
+            raise Conflict(duplicate, field="code")
+        service_type = ServiceType(**data)
+        uow.session.add(service_type)
+        with unique("code", duplicate):
+            uow.commit()
+        return service_type
+
+
+def update_authority(uow: UnitOfWork, district_code: str, changes: dict, actor: Actor, now: datetime) -> Authority:
+    with uow, domain_refusals():
+        authority = uow.session.get(Authority, district_code)
+        if authority is None:
+            raise NotFound(f"no authority for district {district_code!r}")
+        check_authority_edit(actor, district_code)
+        for name, value in changes.items():
+            setattr(authority, name, value)
+        authority.updated_at = now
+        uow.commit()
+        return authority
