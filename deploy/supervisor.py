@@ -37,6 +37,11 @@ def embedded_environment() -> dict[str, str]:
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "0",
         "OPERATOR_PASSWORD": _embedded_secret(var, "operator-password"),
+        # The demo compresses the procedure's periods (days in production) so a whole round fits in minutes.
+        "CONTRACTING_MIN_ENQUIRY_SECONDS": "20",
+        "CONTRACTING_MIN_TENDERING_SECONDS": "20",
+        "CONTRACTING_MIN_AMENDMENT_EXTENSION_SECONDS": "20",
+        "CONTRACTING_STANDSTILL_SECONDS": "30",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

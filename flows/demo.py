@@ -192,8 +192,9 @@ def drive_tender_path(api: Api, operator_password: str, demo_password: str, prog
     progress.done(f"prefect: flow run {run_name} completed (bridge -> run_deployment -> flow runner)")
 
     invited = wait_for("the invitation delivery", lambda: deliveries("tender.invitation_sent"))
-    progress.done(f"contracting + notifications: {len(invited)} eligible CSO(s) invited by the flow")
-    return {"ocid": ocid, "tender_id": tender["id"], "flow_run": run_name, "invited": len(invited)}
+    recipients = {delivery["recipient"] for delivery in invited}
+    progress.done(f"contracting + notifications: {len(recipients)} eligible CSO(s) invited by the flow")
+    return {"ocid": ocid, "tender_id": tender["id"], "flow_run": run_name, "invited": len(recipients)}
 
 
 def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:

@@ -19,7 +19,8 @@ def alembic_config(service: str, database_url: str) -> Config:
     return config
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
+    """Every head: features may add migrations on parallel branches (alembic applies them all)."""
     command.upgrade(alembic_config(service, database_url), revision)
 
 

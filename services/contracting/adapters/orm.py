@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.bus.consumer import ProcessedEventMixin
 from services.common.bus.outbox import OutboxMixin, utcnow
-
-
-class Base(DeclarativeBase):
-    pass
+from services.contracting.adapters.base import Base
 
 
 class OutboxMessage(OutboxMixin, Base):
@@ -37,6 +34,17 @@ class Tender(Base):
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    title_ru: Mapped[str | None] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    description_ru: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    committee_size: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    standstill_days: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    standstill_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the award decision was first made: from then on the ranking and scores are public.
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scores_complete_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Invitation(Base):

@@ -23,7 +23,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "end_enquiries": {ENQUIRIES: TENDERING},
     "close_submissions": {TENDERING: EVALUATION},
     "rank": {EVALUATION: STANDSTILL},
-    "declare_unsuccessful": {EVALUATION: UNSUCCESSFUL},
+    # From standstill too: every winner may decline or be disqualified with no one left to cascade to.
+    "declare_unsuccessful": {EVALUATION: UNSUCCESSFUL, STANDSTILL: UNSUCCESSFUL},
     "reopen_evaluation": {STANDSTILL: EVALUATION},
     "end_standstill": {STANDSTILL: CONTRACT_PENDING},
     "complete": {CONTRACT_PENDING: COMPLETE},
@@ -34,7 +35,13 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 TIMED_ACTIONS = {
     ENQUIRIES: ("end_enquiries", "enquiry_end"),
     TENDERING: ("close_submissions", "submission_deadline"),
+    STANDSTILL: ("end_standstill", "standstill_end"),
 }
+
+# Statuses in which bids are taken (the deadline, checked by the clock, is the other half of the rule)
+BIDDING = (ENQUIRIES, TENDERING)
+# Statuses after the award decision, when ranking and scores are public
+DECIDED = (STANDSTILL, CONTRACT_PENDING, COMPLETE)
 
 
 def allowed_actions(status: str) -> list[str]:
@@ -55,19 +62,25 @@ class NextCheck:
     due_at: datetime
 
 
-def next_check(status: str, deadlines: dict[str, datetime]) -> NextCheck | None:
+def next_check(status: str, deadlines: dict[str, datetime | None]) -> NextCheck | None:
     """The next transition the clock will make, and when: computed, never remembered."""
     if status not in TIMED_ACTIONS:
         return None
     action, deadline_name = TIMED_ACTIONS[status]
-    return NextCheck(action, deadlines[deadline_name])
+    due_at = deadlines.get(deadline_name)
+    return NextCheck(action, due_at) if due_at else None
 
 
-def due_transitions(status: str, deadlines: dict[str, datetime], now: datetime) -> list[str]:
-    """Every timed action already due at ``now``, in order; empty when nothing is due (safe to repeat)."""
+def due_transitions(
+    status: str, deadlines: dict[str, datetime | None], now: datetime, blocked: frozenset[str] = frozenset()
+) -> list[str]:
+    """Every timed action already due at ``now``, in order; empty when nothing is due (safe to repeat).
+
+    ``blocked`` holds actions that must wait although due (an open complaint holds the standstill end).
+    """
     actions = []
     check = next_check(status, deadlines)
-    while check is not None and check.due_at <= now:
+    while check is not None and check.due_at <= now and check.action not in blocked:
         actions.append(check.action)
         status = transition(status, check.action)
         check = next_check(status, deadlines)

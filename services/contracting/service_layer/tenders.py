@@ -1,8 +1,6 @@
-"""Tender use cases: create a draft, publish it, apply due transitions, invite eligible providers."""
+"""Tender use cases: create a draft, publish, apply due transitions, invite, amend, cancel."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -10,109 +8,192 @@ from services.common.auth import Principal
 from services.common.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm import Invitation, Tender
-from services.contracting.domain import tender_status
+from services.contracting.adapters.orm_evaluation import Bid, Complaint
+from services.contracting.adapters.orm_tendering import Amendment, Criterion, Lot
+from services.contracting.domain import bids as bid_rules
+from services.contracting.domain import procedure, tender_status
+from services.contracting.domain.criteria import DEFAULT_CRITERIA, check_criteria
+from services.contracting.service_layer import awards, evaluation
+from services.contracting.service_layer.base import (
+    Call,
+    deadlines,
+    event,
+    in_scope,
+    load_tender,
+    money,
+    ocid,
+    record,
+    tender_payload,
+    utc,
+)
+from services.contracting.service_layer.bids import open_bids
 from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 
-def ocid(prefix: str, tender_id: int) -> str:
-    return f"{prefix}-{tender_id}"
-
-
-def tender_payload(tender: Tender, prefix: str) -> dict:
-    return {
-        "tender_id": tender.id,
-        "ocid": ocid(prefix, tender.id),
-        "district_code": tender.district_code,
-        "service_type": tender.service_type,
-        "title": tender.title,
-        "status": tender.status,
-        "enquiry_end": _utc(tender.enquiry_end).isoformat(),
-        "submission_deadline": _utc(tender.submission_deadline).isoformat(),
-    }
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def deadlines(tender: Tender) -> dict[str, datetime]:
-    return {"enquiry_end": _utc(tender.enquiry_end), "submission_deadline": _utc(tender.submission_deadline)}
-
-
-def _load_for(uow: UnitOfWork, tender_id: int, principal: Principal | None) -> Tender:
-    tender = uow.session.get(Tender, tender_id)
-    if tender is None or (
-        principal and principal.role == "authority" and tender.district_code != principal.district_code
-    ):
-        # Another district's tender is reported as absent, not forbidden: its existence is not ours to leak.
-        raise NotFound(f"tender {tender_id} does not exist")
-    return tender
-
-
-def create_tender(uow: UnitOfWork, principal: Principal, data: dict, now: datetime) -> Tender:
-    with uow:
-        if data["district_code"] != principal.district_code:
-            raise Forbidden(f"you may create tenders only for district {principal.district_code}")
-        if not now < data["enquiry_end"] < data["submission_deadline"]:
-            raise Invalid("submission_deadline", "need now < enquiry_end < submission_deadline")
-        tender = Tender(**data, status=tender_status.DRAFT, created_by=principal.subject, created_at=now)
-        uow.session.add(tender)
-        uow.commit()
+def create_tender(call: Call, data: dict) -> Tender:
+    """A draft for the authority's own district, with its lots and criteria; nothing is published yet."""
+    with call.uow:
+        if data["district_code"] != call.principal.district_code:
+            raise Forbidden(f"you may create tenders only for district {call.principal.district_code}")
+        procedure.check_periods(call.rules, call.now, data["enquiry_end"], data["submission_deadline"])
+        lots = data.pop("lots", None) or [_implied_lot(data["title"])]
+        criteria = data.pop("criteria", None) or [dict(c) for c in DEFAULT_CRITERIA]
+        check_criteria(criteria)
+        data.setdefault("standstill_days", call.rules.default_standstill_days)
+        tender = Tender(**data, status=tender_status.DRAFT, created_by=call.principal.subject, created_at=call.now)
+        call.uow.session.add(tender)
+        call.uow.session.flush()
+        call.uow.session.add_all(Lot(tender_id=tender.id, number=i, **lot) for i, lot in enumerate(lots, 1))
+        call.uow.session.add_all(Criterion(tender_id=tender.id, number=i, **c) for i, c in enumerate(criteria, 1))
+        record(call, tender, "create", {**tender_payload(tender, call.prefix), "lots": _money_in(lots)})
+        call.uow.commit()
         return tender
 
 
-def publish_tender(uow: UnitOfWork, principal: Principal, tender_id: int, prefix: str, now: datetime) -> Tender:
-    with uow:
-        tender = _load_for(uow, tender_id, principal)
+def _implied_lot(title: str) -> dict:
+    # The skeleton's body had no lots: it stands for one lot of one place with no budget ceiling stated.
+    return {"title": title, "places": 1, "budget": None, "duration_months": 12, "max_awards": 1}
+
+
+def _money_in(lots: list[dict]) -> list[dict]:
+    return [{**lot, "budget": money(lot.get("budget"))} for lot in lots]
+
+
+def publish_tender(call: Call, tender_id: int) -> Tender:
+    with call.uow:
+        tender = load_tender(call, tender_id)
         tender.status = tender_status.transition(tender.status, "publish")
-        if _utc(tender.enquiry_end) <= now:
+        if utc(tender.enquiry_end) <= call.now:
             raise Invalid("enquiry_end", "the enquiry period has already ended; move it before publishing")
-        tender.published_at = now
-        uow.emit("tender.published", tender_payload(tender, prefix), correlation_id=ocid(prefix, tender.id))
-        uow.commit()
+        procedure.check_periods(call.rules, call.now, utc(tender.enquiry_end), utc(tender.submission_deadline))
+        tender.published_at = call.now
+        record(call, tender, "publish", tender_payload(tender, call.prefix), "tender.published")
+        call.uow.commit()
         return tender
 
 
-def apply_due_transitions(uow: UnitOfWork, tender_id: int, prefix: str, now: datetime) -> tuple[Tender, list[str]]:
+def apply_due_transitions(call: Call, tender_id: int) -> tuple[Tender, list[str]]:
     """Every time-based transition due now; running it twice changes nothing the second time."""
-    with uow:
-        tender = _load_for(uow, tender_id, None)
-        applied = tender_status.due_transitions(tender.status, deadlines(tender), now)
+    with call.uow:
+        tender = load_tender(call, tender_id, scoped=False)
+        blocked = frozenset({"end_standstill"}) if _open_complaints(call, tender) else frozenset()
+        applied = tender_status.due_transitions(tender.status, deadlines(tender), call.now, blocked)
         for action in applied:
             tender.status = tender_status.transition(tender.status, action)
-            uow.emit(f"tender.{action}", tender_payload(tender, prefix), correlation_id=ocid(prefix, tender.id))
-        uow.commit()
+            extra = _on_transition(call, tender, action)
+            record(call, tender, action, event(call, tender, **extra), f"tender.{action}")
+            if action == "close_submissions":
+                evaluation.check_scores_complete(call, tender)
+        call.uow.commit()
         return tender, applied
 
 
-def invite_eligible(uow: UnitOfWork, tender_id: int, prefix: str, now: datetime) -> list[int]:
+def _on_transition(call: Call, tender: Tender, action: str) -> dict:
+    if action == "close_submissions":
+        return open_bids(call, tender)
+    if action == "end_standstill":
+        return {"awards": awards.activate_awards(call, tender)}
+    return {}
+
+
+def _open_complaints(call: Call, tender: Tender) -> bool:
+    query = select(Complaint.id).where(Complaint.tender_id == tender.id, Complaint.status == "pending")
+    return call.uow.session.scalars(query.limit(1)).first() is not None
+
+
+def invite_eligible(call: Call, tender_id: int) -> list[int]:
     """Invite every eligible provider not yet invited; returns the newly invited (none on a repeat)."""
-    with uow:
-        tender = _load_for(uow, tender_id, None)
-        if tender.status not in (tender_status.ENQUIRIES, tender_status.TENDERING):
-            raise InvalidTransition(
-                "tender",
-                tender.status,
-                "invite providers",
-                [tender_status.ENQUIRIES, tender_status.TENDERING],
-            )
-        eligible = eligible_provider_ids(uow.session, tender.service_type, tender.district_code, now.date())
-        already = set(uow.session.scalars(select(Invitation.provider_id).where(Invitation.tender_id == tender_id)))
+    with call.uow:
+        tender = load_tender(call, tender_id, scoped=False)
+        if tender.status not in tender_status.BIDDING:
+            raise InvalidTransition("tender", tender.status, "invite providers", list(tender_status.BIDDING))
+        session = call.uow.session
+        eligible = eligible_provider_ids(session, tender.service_type, tender.district_code, call.now.date())
+        already = set(session.scalars(select(Invitation.provider_id).where(Invitation.tender_id == tender_id)))
         new = sorted(set(eligible) - already)
         for provider_id in new:
-            uow.session.add(Invitation(tender_id=tender_id, provider_id=provider_id, invited_at=now))
-            payload = {**tender_payload(tender, prefix), "provider_id": provider_id}
-            uow.emit("tender.invitation_sent", payload, correlation_id=ocid(prefix, tender.id))
-        uow.commit()
+            session.add(Invitation(tender_id=tender_id, provider_id=provider_id, invited_at=call.now))
+            call.uow.emit(
+                "tender.invitation_sent", event(call, tender, provider_id=provider_id), ocid(call.prefix, tender.id)
+            )
+        if new:
+            record(call, tender, "invite", event(call, tender, provider_ids=new))
+        call.uow.commit()
         return new
 
 
 def get_tender(uow: UnitOfWork, tender_id: int, principal: Principal | None) -> Tender:
     with uow:
-        tender = _load_for(uow, tender_id, principal)
-        if tender.status == tender_status.DRAFT and (
-            principal is None or principal.role not in ("authority", "operator")
-        ):
+        tender = uow.session.get(Tender, tender_id)
+        if tender is None or not in_scope(tender, principal):
             raise NotFound(f"tender {tender_id} does not exist")
         return tender
+
+
+def cancel_tender(call: Call, tender_id: int, reason: str) -> Tender:
+    """Cancel with a reason, at any stage before a contract; live awards fall with the tender."""
+    with call.uow:
+        tender = load_tender(call, tender_id)
+        tender.status = tender_status.transition(tender.status, "cancel")
+        tender.cancellation_reason = reason
+        awards.cancel_live_awards(call, tender, f"tender cancelled: {reason}")
+        record(call, tender, "cancel", event(call, tender, reason=reason), "tender.cancelled")
+        call.uow.commit()
+        return tender
+
+
+def amend_tender(call: Call, tender_id: int, data: dict) -> Amendment:
+    """A material amendment: the deadline moves out, and every standing bid must be re-confirmed."""
+    with call.uow:
+        tender = load_tender(call, tender_id)
+        previous = utc(tender.submission_deadline)
+        if tender.status not in tender_status.BIDDING or call.now >= previous:
+            raise InvalidTransition("tender", tender.status, "amend", ["amend during enquiries or tendering"])
+        new_deadline = procedure.amended_deadline(call.rules, previous, data.get("submission_deadline"))
+        changes = _apply_changes(call, tender, data)
+        tender.submission_deadline = new_deadline
+        flagged = _flag_bids(call, tender)
+        amendment = Amendment(
+            tender_id=tender.id,
+            rationale=data["rationale"],
+            changes=changes,
+            previous_submission_deadline=previous,
+            submission_deadline=new_deadline,
+            created_by=call.principal.subject,
+            created_at=call.now,
+        )
+        call.uow.session.add(amendment)
+        moved = {"submission_deadline": new_deadline.isoformat(), "previous_submission_deadline": previous.isoformat()}
+        amended = event(call, tender, rationale=data["rationale"], changes=changes, reconfirm_provider_ids=flagged)
+        record(call, tender, "amend", amended, "tender.amended")
+        record(call, tender, "move_deadline", event(call, tender, **moved), "tender.deadline_moved")
+        call.uow.commit()
+        return amendment
+
+
+def _apply_changes(call: Call, tender: Tender, data: dict) -> dict:
+    changes = {}
+    for name in ("title", "description", "title_ru", "title_en", "description_ru", "description_en"):
+        if name in data:
+            setattr(tender, name, data[name])
+            changes[name] = data[name]
+    for lot_change in data.get("lots", []):
+        lot = call.uow.session.get(Lot, lot_change["id"])
+        if lot is None or lot.tender_id != tender.id:
+            raise Invalid("lots", f"lot {lot_change['id']} is not a lot of this tender")
+        for name in ("places", "budget", "duration_months", "max_awards"):
+            if name in lot_change:
+                setattr(lot, name, lot_change[name])
+        if lot.max_awards > lot.places:
+            raise Invalid("lots", f"lot {lot.id}: max_awards ({lot.max_awards}) cannot exceed places ({lot.places})")
+        changes.setdefault("lots", []).append({**lot_change, "budget": money(lot_change.get("budget"))})
+    return changes
+
+
+def _flag_bids(call: Call, tender: Tender) -> list[int]:
+    standing = call.uow.session.scalars(
+        select(Bid).where(Bid.tender_id == tender.id, Bid.status == bid_rules.ACTIVE)
+    ).all()
+    for bid in standing:
+        bid.needs_reconfirmation = True
+    return sorted({bid.provider_id for bid in standing})

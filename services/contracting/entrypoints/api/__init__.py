@@ -6,7 +6,7 @@ from flask import Flask
 
 from services.common.bootstrap import build_app
 from services.contracting.bootstrap import bootstrap
-from services.contracting.entrypoints.api import replica, tenders
+from services.contracting.entrypoints.api import awards, bids, clarifications, complaints, evaluation, replica, tenders
 
 
 def create_app(config: dict | None = None, token_verifier=None, clock=None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None, token_verifier=None, clock=None) -> F
     return build_app(
         context,
         "Contracting — tenders, bids, awards, contracts",
-        [tenders.blp, replica.blp],
+        [tenders.blp, clarifications.blp, bids.blp, evaluation.blp, awards.blp, complaints.blp, replica.blp],
         config,
         token_verifier,
     )

@@ -1,22 +1,93 @@
-"""Request and response shapes of the contracting API."""
+"""Request and response shapes of the contracting API: tenders, lots, criteria, amendments, clarifications."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.contracting.service_layer.base import utc
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """Out in ISO-8601 UTC whatever the database handed back (SQLite forgets the zone)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(utc(value), attr, obj, **kwargs)
+
+
+def two_places(value: Decimal) -> None:
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("at most two decimal places")
+
+
+def money_field(**kwargs) -> fields.Decimal:
+    """MDL in a JSON string or number, exact to the ban; returned as a string so no float touches it."""
+    within = validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))
+    return fields.Decimal(as_string=True, validate=[within, two_places], **kwargs)
+
+
+class LotCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    places = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    budget = money_field(required=True)
+    duration_months = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
+    max_awards = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def awards_fit_places(self, data, **_kwargs):
+        if data.get("max_awards", 1) > data.get("places", 1):
+            raise ValidationError("max_awards cannot exceed places", "max_awards")
+
+
+class CriterionCreateSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["price", "quality"]))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    weight = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
+    minimum = fields.Decimal(
+        load_default=None, allow_none=True, as_string=True, validate=[validate.Range(min=0, max=100), two_places]
+    )
 
 
 class TenderCreateSchema(Schema):
     district_code = fields.String(required=True, validate=validate.Regexp(r"^MD-[A-Z]{2}$"))
     service_type = fields.String(required=True, validate=validate.Length(min=2, max=60))
     title = fields.String(required=True, validate=validate.Length(min=5, max=300))
+    title_ru = fields.String(validate=validate.Length(max=300))
+    title_en = fields.String(validate=validate.Length(max=300))
     description = fields.String(load_default="", validate=validate.Length(max=20000))
+    description_ru = fields.String(validate=validate.Length(max=20000))
+    description_en = fields.String(validate=validate.Length(max=20000))
     enquiry_end = fields.AwareDateTime(required=True, default_timezone=None)
     submission_deadline = fields.AwareDateTime(required=True)
+    lots = fields.List(fields.Nested(LotCreateSchema), validate=validate.Length(min=1, max=50))
+    criteria = fields.List(fields.Nested(CriterionCreateSchema), validate=validate.Length(min=1, max=20))
+    committee_size = fields.Integer(load_default=3, validate=validate.Range(min=3, max=15))
+    standstill_days = fields.Integer(validate=validate.Range(min=1, max=30))
 
 
 class NextCheckSchema(Schema):
     action = fields.String()
-    due_at = fields.AwareDateTime()
+    due_at = UtcDateTime()
+
+
+class LotSchema(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    title = fields.String()
+    places = fields.Integer()
+    budget = fields.Decimal(as_string=True, allow_none=True)
+    duration_months = fields.Integer()
+    max_awards = fields.Integer()
+
+
+class CriterionSchema(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    weight = fields.Integer()
+    minimum = fields.Decimal(as_string=True, allow_none=True)
 
 
 class TenderSchema(Schema):
@@ -25,11 +96,22 @@ class TenderSchema(Schema):
     district_code = fields.String()
     service_type = fields.String()
     title = fields.String()
+    title_ru = fields.String(allow_none=True)
+    title_en = fields.String(allow_none=True)
     description = fields.String()
+    description_ru = fields.String(allow_none=True)
+    description_en = fields.String(allow_none=True)
     status = fields.String()
-    enquiry_end = fields.AwareDateTime()
-    submission_deadline = fields.AwareDateTime()
-    published_at = fields.AwareDateTime(allow_none=True)
+    enquiry_end = UtcDateTime()
+    submission_deadline = UtcDateTime()
+    standstill_end = UtcDateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
+    committee_size = fields.Integer()
+    standstill_days = fields.Integer()
+    cancellation_reason = fields.String(allow_none=True)
+    lots = fields.List(fields.Nested(LotSchema))
+    criteria = fields.List(fields.Nested(CriterionSchema))
     next_check = fields.Nested(NextCheckSchema, allow_none=True)
     allowed_actions = fields.List(fields.String())
 
@@ -54,3 +136,54 @@ class InvitationsSchema(Schema):
 class EligibleProvidersSchema(Schema):
     tender_id = fields.Integer()
     provider_ids = fields.List(fields.Integer())
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+
+
+class LotChangeSchema(Schema):
+    id = fields.Integer(required=True)
+    places = fields.Integer(validate=validate.Range(min=1, max=100000))
+    budget = money_field()
+    duration_months = fields.Integer(validate=validate.Range(min=1, max=120))
+    max_awards = fields.Integer(validate=validate.Range(min=1, max=100))
+
+
+class AmendmentCreateSchema(Schema):
+    rationale = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    submission_deadline = fields.AwareDateTime(load_default=None)
+    title = fields.String(validate=validate.Length(min=5, max=300))
+    description = fields.String(validate=validate.Length(max=20000))
+    title_ru = fields.String(validate=validate.Length(max=300))
+    title_en = fields.String(validate=validate.Length(max=300))
+    description_ru = fields.String(validate=validate.Length(max=20000))
+    description_en = fields.String(validate=validate.Length(max=20000))
+    lots = fields.List(fields.Nested(LotChangeSchema))
+
+
+class AmendmentSchema(Schema):
+    id = fields.Integer()
+    rationale = fields.String()
+    changes = fields.Dict()
+    previous_submission_deadline = UtcDateTime()
+    submission_deadline = UtcDateTime()
+    created_at = UtcDateTime()
+
+
+class QuestionCreateSchema(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+
+
+class AnswerCreateSchema(Schema):
+    answer = fields.String(required=True, validate=validate.Length(min=2, max=10000))
+
+
+class QuestionSchema(Schema):
+    """A clarification as the public sees it: never who asked."""
+
+    id = fields.Integer()
+    question = fields.String()
+    asked_at = UtcDateTime()
+    answer = fields.String(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)

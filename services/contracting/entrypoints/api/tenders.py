@@ -1,4 +1,4 @@
-"""Tenders: two-step creation, publication, time-based transitions and invitations."""
+"""Tenders: two-step creation, publication, time-based transitions, invitations, amendments, cancellation."""
 
 from __future__ import annotations
 
@@ -9,34 +9,42 @@ from sqlalchemy import func, select
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
 from services.contracting.adapters.orm import Invitation, Tender
+from services.contracting.adapters.orm_tendering import Amendment, Criterion, Lot
 from services.contracting.domain import tender_status
+from services.contracting.entrypoints.api.common import make_call, prefix
 from services.contracting.entrypoints.api.schemas import (
+    AmendmentCreateSchema,
+    AmendmentSchema,
     DueTransitionsSchema,
     EligibleProvidersSchema,
     InvitationsSchema,
+    ReasonSchema,
     TenderCreateSchema,
     TenderListQuerySchema,
     TenderSchema,
 )
 from services.contracting.service_layer import tenders
+from services.contracting.service_layer.base import deadlines, ocid
 from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 blp = Blueprint("tenders", __name__, description="Calls for social services")
 
-
-def _prefix() -> str:
-    return service_context().settings.extra["ocid_prefix"]
+COLUMNS = [name for name in TenderSchema().fields if name in Tender.__table__.columns]
 
 
 def tender_view(tender: Tender) -> dict:
-    check = tender_status.next_check(tender.status, tenders.deadlines(tender))
-    return {
-        **{column: getattr(tender, column) for column in TenderSchema().fields if hasattr(tender, column)},
-        **tenders.deadlines(tender),
-        "ocid": tenders.ocid(_prefix(), tender.id),
-        "next_check": {"action": check.action, "due_at": check.due_at} if check else None,
-        "allowed_actions": tender_status.allowed_actions(tender.status),
-    }
+    check = tender_status.next_check(tender.status, deadlines(tender))
+    with service_context().session_factory() as session:
+        lots = session.scalars(select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number)).all()
+        criteria = session.scalars(select(Criterion).where(Criterion.tender_id == tender.id).order_by(Criterion.number))
+        return {
+            **{column: getattr(tender, column) for column in COLUMNS},
+            "ocid": ocid(prefix(), tender.id),
+            "lots": lots,
+            "criteria": criteria.all(),
+            "next_check": {"action": check.action, "due_at": check.due_at} if check else None,
+            "allowed_actions": tender_status.allowed_actions(tender.status),
+        }
 
 
 @blp.route("/tenders")
@@ -57,22 +65,22 @@ class Tenders(MethodView):
         with service_context().session_factory() as session:
             pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
             page = query.order_by(Tender.id.desc()).offset(pagination_parameters.first_item)
-            return [tender_view(t) for t in session.scalars(page.limit(pagination_parameters.page_size))]
+            found = list(session.scalars(page.limit(pagination_parameters.page_size)))
+        return [tender_view(t) for t in found]
 
     @require_roles("authority")
     @blp.arguments(TenderCreateSchema)
     @blp.response(201, TenderSchema)
     def post(self, data):
-        """Create a draft call for the authority's own district"""
-        context = service_context()
-        return tender_view(tenders.create_tender(context.uow(), current_principal(), data, context.clock()))
+        """Create a draft call (lots, criteria, committee size, periods) for the authority's own district"""
+        return tender_view(tenders.create_tender(make_call(), data))
 
 
 @blp.route("/tenders/<int:tender_id>")
 class TenderById(MethodView):
     @blp.response(200, TenderSchema)
     def get(self, tender_id):
-        """One call with its computed next_check"""
+        """One call with its lots, criteria and computed next_check"""
         return tender_view(tenders.get_tender(service_context().uow(), tender_id, current_principal()))
 
 
@@ -82,9 +90,7 @@ class Publish(MethodView):
     @blp.response(200, TenderSchema)
     def post(self, tender_id):
         """Publish a draft: it opens for enquiries and tender.published goes out"""
-        context = service_context()
-        tender = tenders.publish_tender(context.uow(), current_principal(), tender_id, _prefix(), context.clock())
-        return tender_view(tender)
+        return tender_view(tenders.publish_tender(make_call(), tender_id))
 
 
 @blp.route("/tenders/<int:tender_id>/transitions/due")
@@ -93,8 +99,7 @@ class DueTransitions(MethodView):
     @blp.response(200, DueTransitionsSchema)
     def post(self, tender_id):
         """Apply every time-based transition that is due (harmless to repeat)"""
-        context = service_context()
-        tender, applied = tenders.apply_due_transitions(context.uow(), tender_id, _prefix(), context.clock())
+        tender, applied = tenders.apply_due_transitions(make_call(), tender_id)
         return {"tender": tender_view(tender), "applied": applied}
 
 
@@ -117,8 +122,35 @@ class Invitations(MethodView):
     @blp.response(200, InvitationsSchema)
     def post(self, tender_id):
         """Invite every eligible provider not yet invited (harmless to repeat)"""
-        context = service_context()
-        new = tenders.invite_eligible(context.uow(), tender_id, _prefix(), context.clock())
-        with context.session_factory() as session:
+        new = tenders.invite_eligible(make_call(), tender_id)
+        with service_context().session_factory() as session:
             invited = session.scalars(select(Invitation.provider_id).where(Invitation.tender_id == tender_id)).all()
         return {"tender_id": tender_id, "newly_invited": new, "invited": sorted(invited)}
+
+
+@blp.route("/tenders/<int:tender_id>/cancel")
+class Cancel(MethodView):
+    @require_roles("authority")
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, TenderSchema)
+    def post(self, data, tender_id):
+        """Cancel the call with a reason (any time before a contract is signed)"""
+        return tender_view(tenders.cancel_tender(make_call(), tender_id, data["reason"]))
+
+
+@blp.route("/tenders/<int:tender_id>/amendments")
+class Amendments(MethodView):
+    @blp.response(200, AmendmentSchema(many=True))
+    def get(self, tender_id):
+        """The call's material amendments, oldest first (public)"""
+        tender = tenders.get_tender(service_context().uow(), tender_id, current_principal())
+        with service_context().session_factory() as session:
+            query = select(Amendment).where(Amendment.tender_id == tender.id).order_by(Amendment.id)
+            return session.scalars(query).all()
+
+    @require_roles("authority")
+    @blp.arguments(AmendmentCreateSchema)
+    @blp.response(201, AmendmentSchema)
+    def post(self, data, tender_id):
+        """Amend the call materially: the deadline moves out and standing bids need re-confirmation"""
+        return tenders.amend_tender(make_call(), tender_id, data)

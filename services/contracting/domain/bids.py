@@ -1,0 +1,54 @@
+"""Bid rules: the price a bid states, the window it may be written in, and its receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from services.common.errors import Conflict, Invalid
+from services.contracting.domain import tender_status
+from services.contracting.domain.canonical import sha256_of
+
+CENT = Decimal("0.01")
+ACTIVE = "active"
+WITHDRAWN = "withdrawn"
+
+
+def bid_price(unit_price: Decimal, places: int) -> Decimal:
+    """The price of a bid: unit price (per place, for the lot's duration) times the places offered."""
+    return (unit_price * places).quantize(CENT)
+
+
+def check_window(status: str, submission_deadline: datetime, now: datetime) -> None:
+    """Bids are written only while the server clock is before the deadline, whether or not the closing ran."""
+    if now >= submission_deadline:
+        raise Conflict(
+            f"the submission deadline {submission_deadline.isoformat()} has passed; bids are closed",
+            submission_deadline=submission_deadline.isoformat(),
+            server_time=now.isoformat(),
+        )
+    if status not in tender_status.BIDDING:
+        raise Conflict(f"tender is {status!r}: it takes no bids", current_status=status)
+
+
+def check_offer(places_offered: int, lot_places: int, answered: set[int], quality_criteria: set[int]) -> None:
+    if places_offered > lot_places:
+        raise Invalid("places", f"the lot has {lot_places} places; you offered {places_offered}")
+    unknown = answered - quality_criteria
+    if unknown:
+        raise Invalid("quality_answers", f"criteria {sorted(unknown)} are not quality criteria of this tender")
+    missing = quality_criteria - answered
+    if missing:
+        raise Invalid("quality_answers", f"answer every quality criterion; missing {sorted(missing)}")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    sha256: str
+    received_at: datetime
+
+
+def receipt(document: dict, now: datetime) -> Receipt:
+    """What the bidder keeps as proof: the hash of the canonical bid document and the server time."""
+    return Receipt(sha256_of(document), now)

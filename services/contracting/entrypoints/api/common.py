@@ -1,0 +1,24 @@
+"""What every contracting handler needs: the call's context (caller, server time, settings)."""
+
+from __future__ import annotations
+
+from services.common.auth import current_principal
+from services.common.bootstrap import service_context
+from services.contracting.service_layer.base import Call, utc
+
+EVERY_ROLE = ("operator", "authority", "evaluator", "cso", "service")
+
+
+def prefix() -> str:
+    return service_context().settings.extra["ocid_prefix"]
+
+
+def make_call() -> Call:
+    context = service_context()
+    return Call(
+        uow=context.uow(),
+        principal=current_principal(),
+        now=utc(context.clock()),
+        prefix=prefix(),
+        rules=context.settings.extra["procedure"],
+    )

@@ -1,0 +1,154 @@
+"""Bid use cases: submit, modify, withdraw, re-confirm (sealed, before the deadline) and open at the close."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.contracting.adapters.orm import Tender
+from services.contracting.adapters.orm_evaluation import Bid
+from services.contracting.adapters.orm_tendering import Criterion, Lot
+from services.contracting.domain import bids as rules
+from services.contracting.domain import tender_status
+from services.contracting.domain.bids import Receipt
+from services.contracting.domain.criteria import QUALITY
+from services.contracting.service_layer.base import Call, event, load_tender, money, record, utc
+from services.contracting.service_layer.eligibility import eligible_provider_ids
+
+
+def bid_document(bid: Bid) -> dict:
+    """The canonical bid document its receipt hashes (and its author reads back)."""
+    return {
+        "tender_id": bid.tender_id,
+        "lot_id": bid.lot_id,
+        "provider_id": bid.provider_id,
+        "status": bid.status,
+        "unit_price": money(bid.unit_price),
+        "places": bid.places,
+        "price": money(bid.price),
+        "quality_text": bid.quality_text,
+        "quality_answers": bid.quality_answers,
+        "documents": bid.documents,
+    }
+
+
+def submit_bid(call: Call, tender_id: int, data: dict) -> tuple[Bid, Receipt]:
+    with call.uow:
+        tender = load_tender(call, tender_id)
+        rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
+        provider_id = _provider_id(call)
+        bid = call.uow.session.scalars(
+            select(Bid).where(Bid.lot_id == data["lot_id"], Bid.provider_id == provider_id)
+        ).first()
+        if bid is not None and bid.status == rules.ACTIVE:
+            raise Conflict(f"you already have bid {bid.id} on this lot: modify it instead", bid_id=bid.id)
+        if bid is None:
+            bid = Bid(tender_id=tender.id, provider_id=provider_id, lot_id=data["lot_id"])
+        bid.submitted_at = call.now
+        _write(call, tender, bid, data)
+        call.uow.session.add(bid)
+        return _commit(call, tender, bid, "submit_bid", "bid.submitted")
+
+
+def modify_bid(call: Call, tender_id: int, bid_id: int, data: dict) -> tuple[Bid, Receipt]:
+    with call.uow:
+        tender, bid = _own_standing_bid(call, tender_id, bid_id)
+        if data["lot_id"] != bid.lot_id:
+            raise Invalid("lot_id", "a bid stays on its lot; withdraw it and bid on the other lot")
+        _write(call, tender, bid, data)
+        return _commit(call, tender, bid, "modify_bid", "bid.modified")
+
+
+def withdraw_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt]:
+    with call.uow:
+        tender, bid = _own_standing_bid(call, tender_id, bid_id)
+        bid.status = rules.WITHDRAWN
+        bid.updated_at = call.now
+        return _commit(call, tender, bid, "withdraw_bid", "bid.withdrawn")
+
+
+def reconfirm_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt]:
+    """After a material amendment: the author confirms the bid stands as it is."""
+    with call.uow:
+        tender, bid = _own_standing_bid(call, tender_id, bid_id)
+        bid.needs_reconfirmation = False
+        bid.updated_at = call.now
+        return _commit(call, tender, bid, "reconfirm_bid", "bid.reconfirmed")
+
+
+def _provider_id(call: Call) -> int:
+    if call.principal.provider_id is None:
+        raise Forbidden("your token names no provider: only a CSO account may bid")
+    return int(call.principal.provider_id)
+
+
+def _own_standing_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Tender, Bid]:
+    tender = load_tender(call, tender_id)
+    bid = call.uow.session.get(Bid, bid_id)
+    if bid is None or bid.tender_id != tender.id or bid.provider_id != _provider_id(call):
+        raise NotFound(f"bid {bid_id} does not exist")
+    rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
+    if bid.status != rules.ACTIVE:
+        raise Conflict(f"bid {bid_id} is {bid.status}: submit a new one", current_status=bid.status)
+    return tender, bid
+
+
+def _write(call: Call, tender: Tender, bid: Bid, data: dict) -> None:
+    lot = call.uow.session.get(Lot, data["lot_id"])
+    if lot is None or lot.tender_id != tender.id:
+        raise Invalid("lot_id", f"lot {data['lot_id']} is not a lot of this tender")
+    quality = set(
+        call.uow.session.scalars(
+            select(Criterion.id).where(Criterion.tender_id == tender.id, Criterion.kind == QUALITY)
+        )
+    )
+    answers = data["quality_answers"]
+    rules.check_offer(data["places"], lot.places, {a["criterion_id"] for a in answers}, quality)
+    bid.status = rules.ACTIVE
+    bid.submitted_by = call.principal.subject
+    bid.unit_price = data["unit_price"]
+    bid.places = data["places"]
+    bid.price = rules.bid_price(data["unit_price"], data["places"])
+    bid.quality_text = data["quality_text"]
+    bid.quality_answers = sorted(answers, key=lambda a: a["criterion_id"])
+    bid.documents = data["documents"]
+    bid.needs_reconfirmation = False
+    bid.updated_at = call.now
+
+
+def _commit(call: Call, tender: Tender, bid: Bid, action: str, event_type: str) -> tuple[Bid, Receipt]:
+    receipt = rules.receipt(bid_document(bid), call.now)
+    bid.receipt_sha256 = receipt.sha256
+    call.uow.session.flush()
+    # The event names who bid (notifications sends the receipt) but never what: the bid stays sealed.
+    fields = {"bid_id": bid.id, "lot_id": bid.lot_id, "provider_id": bid.provider_id}
+    payload = event(call, tender, **fields, receipt_sha256=receipt.sha256, received_at=call.now.isoformat())
+    record(call, tender, action, payload, event_type)
+    call.uow.commit()
+    return bid, receipt
+
+
+def open_bids(call: Call, tender: Tender) -> dict:
+    """At the close: each standing bid's eligibility from the local replica, valid on the deadline's day."""
+    on = utc(tender.submission_deadline).date()
+    eligible = set(eligible_provider_ids(call.uow.session, tender.service_type, tender.district_code, on))
+    standing = call.uow.session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.status == rules.ACTIVE)).all()
+    for bid in standing:
+        bid.eligible, bid.eligibility_reason = _eligibility(bid, tender, eligible, on)
+    return {"bids_received": len(standing), "bids_eligible": sum(1 for b in standing if b.eligible)}
+
+
+def _eligibility(bid: Bid, tender: Tender, eligible: set[int], on) -> tuple[bool, str | None]:
+    if bid.needs_reconfirmation:
+        return False, "not re-confirmed after the tender was amended"
+    if bid.provider_id not in eligible:
+        return False, (
+            f"not accredited for {tender.service_type} on {on.isoformat()}, not active, "
+            f"or not serving {tender.district_code} (registry data as replicated)"
+        )
+    return True, None
+
+
+def is_sealed(tender: Tender) -> bool:
+    """Before the opening, bids are sealed (the opening runs at the first due check after the deadline)."""
+    return tender.status in (tender_status.DRAFT, *tender_status.BIDDING)
