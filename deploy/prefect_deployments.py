@@ -7,12 +7,14 @@ import inspect
 import io
 from pathlib import Path
 
+from flows.award_stage import award_stage
+from flows.evaluation_stage import evaluation_stage
 from flows.tender_stage import tender_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # deployment name -> flow; a deployment is addressed as "<flow name>/<deployment name>"
-DEPLOYMENTS = {"tender-stage": tender_stage}
+DEPLOYMENTS = {"tender-stage": tender_stage, "evaluation-stage": evaluation_stage, "award-stage": award_stage}
 
 
 def runner_deployments():

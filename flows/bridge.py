@@ -24,6 +24,9 @@ STAGE_FOR_EVENT: dict[str, tuple[str, dict]] = {
     "tender.deadline_moved": ("tender-stage", {}),
     "evaluation.scores_complete": ("evaluation-stage", {}),
     "evaluation.completed": ("award-stage", {"phase": "decided"}),
+    # An upheld complaint sends the call back to evaluation; a rejected one releases the held standstill end.
+    "complaint.upheld": ("evaluation-stage", {}),
+    "complaint.rejected": ("award-stage", {"phase": "standstill_end"}),
 }
 
 

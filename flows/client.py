@@ -32,6 +32,11 @@ def service_account_password() -> str:
 class ServiceError(RuntimeError):
     """A service answered with an error a retry will not fix."""
 
+    def __init__(self, message: str, status_code: int, body: dict | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body or {}
+
 
 @dataclass
 class _CachedToken:
@@ -74,6 +79,23 @@ class ServiceClient:
 
     def invite_eligible(self, tender_id: int) -> dict:
         return self.request("POST", "contracting", f"/tenders/{tender_id}/invitations")
+
+    def complete_evaluation(self, tender_id: int) -> dict:
+        return self.request("POST", "contracting", f"/tenders/{tender_id}/evaluation/complete")
+
+    def scores(self, tender_id: int) -> dict:
+        return self.request("GET", "contracting", f"/tenders/{tender_id}/evaluation/scores")
+
+    def awards(self, tender_id: int) -> list:
+        return self.request("GET", "contracting", f"/tenders/{tender_id}/awards")
+
+    def create_contracts(self, tender_id: int) -> list:
+        return self.request("POST", "contracting", f"/tenders/{tender_id}/contracts")
+
+    # notifications
+    def deliveries(self, ocid: str, event_type: str) -> list:
+        params = {"correlation_id": ocid, "event_type": event_type, "page_size": 100}
+        return self.request("GET", "notifications", "/deliveries", params=params)
 
 
 def _raise_for(response: httpx.Response) -> None:

@@ -49,6 +49,16 @@ def consume(service: str) -> None:
 
 
 @main.command()
+@click.argument("service", type=click.Choice(["notifications"]))
+def dispatch(service: str) -> None:
+    """Run SERVICE's dispatcher: send due e-mail, inbox notices and webhooks, and bundle digests."""
+    from services.common.runtime import StopFlag
+    from services.notifications.entrypoints.dispatcher import run_dispatcher
+
+    run_dispatcher(StopFlag())
+
+
+@main.command()
 def bridge() -> None:
     """Run the flow bridge: stage events to Prefect flow runs."""
     from services.processes import run_bridge

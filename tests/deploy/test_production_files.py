@@ -34,6 +34,7 @@ API_PORTS = {"registry": 5001, "contracting": 5002, "notifications": 5003}
 # Every process of the platform that runs from our image, and the command it runs.
 PYTHON_COMMANDS = {
     "migrate": ["sscp", "migrate"],
+    "notifications-dispatcher": ["sscp", "dispatch", "notifications"],
     "create-accounts": ["sscp", "create-accounts", "--operator-email"],
     **{
         f"{name}-api": ["gunicorn", "-c", "deploy/gunicorn.conf.py", f"services.{name}.entrypoints.wsgi:app"]
@@ -71,6 +72,8 @@ QUEUE_BINDINGS = {
         "tender.deadline_moved",
         "evaluation.scores_complete",
         "evaluation.completed",
+        "complaint.upheld",
+        "complaint.rejected",
     },
 }
 
@@ -298,7 +301,7 @@ def test_each_api_listens_on_its_port_and_is_probed_on_readyz_there():
 
 def test_notifications_processes_get_the_mail_settings():
     all_services = services()
-    for name in ("notifications-api", "notifications-worker"):
+    for name in ("notifications-api", "notifications-worker", "notifications-dispatcher"):
         env = environment(all_services[name])
         assert {"SMTP_HOST", "SMTP_PORT", "SMTP_FROM"} <= set(env), name
 

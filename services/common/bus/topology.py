@@ -24,6 +24,8 @@ CONSUMER_BINDINGS: dict[str, tuple[str, ...]] = {
         "tender.deadline_moved",
         "evaluation.scores_complete",
         "evaluation.completed",
+        "complaint.upheld",
+        "complaint.rejected",
     ),
 }
 

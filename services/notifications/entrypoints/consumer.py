@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
 from kombu import Connection
 
-from services.common.bootstrap import ServiceContext
 from services.common.bus.consumer import IdempotentConsumer
 from services.notifications.adapters.orm import ProcessedEvent
+from services.notifications.bootstrap import NotificationsContext
 from services.notifications.service_layer.deliveries import handle_event
 
 QUEUE = "notifications.events"
 
 
-def build_consumer(context: ServiceContext, connection: Connection) -> IdempotentConsumer:
-    return IdempotentConsumer(connection, QUEUE, context.session_factory, ProcessedEvent, handle_event)
+def build_consumer(context: NotificationsContext, connection: Connection) -> IdempotentConsumer:
+    handler = functools.partial(handle_event, context=context)
+    return IdempotentConsumer(connection, QUEUE, context.session_factory, ProcessedEvent, handler)

@@ -1,82 +1,129 @@
-"""Turns each event into delivery records for the recipients it concerns, and keeps the directory current."""
+"""Turns each event into rendered delivery records for the recipients and channels it concerns.
+
+Runs inside the idempotent consumer's transaction, so the deliveries and the processed-event record commit
+together. It is idempotent on its own too: a (event, recipient, channel) already recorded is skipped, so even
+an event handled twice leaves one delivery each (the unique key enforces it in the database as well).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import functools
+import os
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.bus.envelope import Envelope
-from services.common.replica import upsert_by_version
-from services.notifications.adapters.orm import Delivery, DirectoryAccreditation, DirectoryProvider
-from services.notifications.domain.routing import audience_for
+from services.notifications.adapters.orm import Delivery, Webhook
+from services.notifications.adapters.templates import TemplateRenderer
+from services.notifications.config import TEMPLATES_DIR
+from services.notifications.domain import delivery_status
+from services.notifications.domain.preferences import Preferences
+from services.notifications.domain.routing import route_for
+from services.notifications.service_layer.directory import is_directory_event, update_directory
+from services.notifications.service_layer.preferences import load_preferences
+from services.notifications.service_layer.recipients import Recipient, resolve
 
 
-def handle_event(session: Session, envelope: Envelope) -> int:
-    """Apply one event; returns how many deliveries it queued."""
-    if envelope.type.startswith(("provider.", "accreditation.")):
-        _update_directory(session, envelope)
+def handle_event(session: Session, envelope: Envelope, context=None) -> int:
+    """Apply one event; returns how many deliveries it recorded. ``context``: the NotificationsContext."""
+    if is_directory_event(envelope.type):
+        update_directory(session, envelope)
         return 0
-    audience = audience_for(envelope.type)
-    if audience is None:
+    route = route_for(envelope.type)
+    if route is None:
         return 0
-    providers = _resolve(session, audience, envelope.payload)
-    for provider in providers:
-        session.add(
+    planner = _Planner(session, envelope, context)
+    for recipient in resolve(session, envelope, planner.operator_email):
+        planner.plan(recipient)
+    return planner.recorded
+
+
+class _Planner:
+    def __init__(self, session: Session, envelope: Envelope, context) -> None:
+        self.session = session
+        self.envelope = envelope
+        self.renderer: TemplateRenderer = context.renderer if context else _default_renderer()
+        extra = context.settings.extra if context else {}
+        self.operator_email = extra.get("operator_email", os.environ.get("NOTIFICATIONS_OPERATOR_EMAIL"))
+        self.now = context.clock() if context else datetime.now(UTC)
+        existing = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
+        self.existing = {(row.recipient, row.channel) for row in session.execute(existing)}
+        self.recorded = 0
+
+    def plan(self, recipient: Recipient) -> None:
+        preferences = load_preferences(self.session, recipient.key)
+        language = preferences.language_or(recipient.language)
+        rendered = self.renderer.render(self.envelope.type, language, self._template_context(recipient))
+        for channel in ("email", "inbox"):
+            usable = channel in recipient.channels and (channel != "email" or recipient.email)
+            if usable and preferences.wants(self.envelope.type, channel):
+                address = recipient.email if channel == "email" else None
+                self._record(recipient.key, channel, address, language, rendered, preferences)
+        if recipient.provider_id is not None and preferences.wants(self.envelope.type, "webhook"):
+            for webhook in self._webhooks(recipient.provider_id):
+                key = f"webhook:{webhook.id}"
+                self._record(key, "webhook", webhook.url, language, rendered, preferences, recipient)
+
+    def _template_context(self, recipient: Recipient) -> dict:
+        return {
+            "event": self.envelope.payload,
+            "event_type": self.envelope.type,
+            "correlation_id": self.envelope.correlation_id,
+            "occurred_at": self.envelope.occurred_at,
+            "recipient": {"key": recipient.key, "name": recipient.name, "provider_id": recipient.provider_id},
+            **recipient.context,
+        }
+
+    def _webhooks(self, provider_id: int) -> list[Webhook]:
+        hooks = self.session.scalars(
+            select(Webhook).where(Webhook.provider_id == provider_id, Webhook.active.is_(True)).order_by(Webhook.id)
+        )
+        return [hook for hook in hooks if subscribed(hook.event_types, self.envelope.type)]
+
+    def _record(self, key, channel, address, language, rendered, preferences: Preferences, owner=None) -> None:
+        if (key, channel) in self.existing:
+            return
+        self.existing.add((key, channel))
+        held = preferences.holds_for_digest(self.envelope.type, channel)
+        route = route_for(self.envelope.type)
+        self.session.add(
             Delivery(
-                event_id=envelope.event_id,
-                event_type=envelope.type,
-                correlation_id=envelope.correlation_id,
-                recipient=f"provider:{provider.provider_id}",
-                channel="email",
-                address=provider.email,
-                language=(provider.languages or ["ro"])[0],
-                status="queued",
-                created_at=datetime.now(UTC),
+                event_id=self.envelope.event_id,
+                event_type=self.envelope.type,
+                correlation_id=self.envelope.correlation_id,
+                recipient=key,
+                channel=channel,
+                address=address,
+                language=language,
+                status=delivery_status.HELD if held else delivery_status.QUEUED,
+                attempts=0,
+                priority=route.priority if route else "normal",
+                subject=rendered.subject,
+                body=rendered.body,
+                payload=self._webhook_body(owner) if channel == "webhook" else None,
+                next_attempt_at=self.now,
+                created_at=self.now,
+                updated_at=self.now,
             )
         )
-    return len(providers)
+        self.recorded += 1
+
+    def _webhook_body(self, owner: Recipient) -> dict:
+        return {**self.envelope.to_dict(), "recipient": owner.key, **owner.context}
 
 
-def _resolve(session: Session, audience: str, payload: dict) -> list[DirectoryProvider]:
-    if audience == "invited_provider":
-        provider = session.get(DirectoryProvider, payload["provider_id"])
-        return [provider] if provider else []
-    today = date.today()
-    accredited = select(DirectoryAccreditation.provider_id).where(
-        DirectoryAccreditation.service_type == payload["service_type"],
-        DirectoryAccreditation.status == "active",
-        DirectoryAccreditation.valid_from <= today,
-        DirectoryAccreditation.valid_to >= today,
+def subscribed(event_types: list[str], event_type: str) -> bool:
+    """An empty list takes everything; ``complaint.*`` takes a whole family."""
+    if not event_types:
+        return True
+    return any(
+        event_type == pattern or (pattern.endswith(".*") and event_type.startswith(pattern[:-1]))
+        for pattern in event_types
     )
-    candidates = session.scalars(
-        select(DirectoryProvider).where(
-            DirectoryProvider.provider_id.in_(accredited), DirectoryProvider.status == "active"
-        )
-    )
-    return [p for p in candidates if payload["district_code"] in p.districts_served]
 
 
-def _update_directory(session: Session, envelope: Envelope) -> None:
-    payload = envelope.payload
-    if envelope.type.startswith("provider."):
-        values = {
-            "legal_name": payload["legal_name"],
-            "email": payload.get("email"),
-            "districts_served": list(payload["districts_served"]),
-            "languages": list(payload.get("languages") or ["ro"]),
-            "status": payload["status"],
-            "version": payload["version"],
-        }
-        upsert_by_version(session, DirectoryProvider, payload["provider_id"], values)
-    else:
-        values = {
-            "provider_id": payload["provider_id"],
-            "service_type": payload["service_type"],
-            "valid_from": date.fromisoformat(payload["valid_from"]),
-            "valid_to": date.fromisoformat(payload["valid_to"]),
-            "status": payload["status"],
-            "version": payload["version"],
-        }
-        upsert_by_version(session, DirectoryAccreditation, payload["accreditation_id"], values)
+@functools.cache
+def _default_renderer() -> TemplateRenderer:
+    return TemplateRenderer(TEMPLATES_DIR)

@@ -1,0 +1,68 @@
+"""The caller's in-app inbox: messages, unread count, mark read."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.common.auth import require_roles
+from services.common.bootstrap import service_context
+from services.notifications.entrypoints.api.access import INBOX_ROLES, caller_recipient
+from services.notifications.entrypoints.api.schemas import (
+    InboxMessageSchema,
+    InboxQuerySchema,
+    MarkedSchema,
+    UnreadCountSchema,
+)
+from services.notifications.service_layer import inbox
+
+blp = Blueprint("inbox", __name__, description="In-app notices of a CSO, a district or the operators")
+
+
+@blp.route("/inbox")
+class Inbox(MethodView):
+    @require_roles(*INBOX_ROLES)
+    @blp.arguments(InboxQuerySchema, location="query")
+    @blp.response(200, InboxMessageSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """The caller's notices, newest first; ?unread=true for the unread ones only"""
+        messages, total = inbox.inbox_page(
+            service_context().uow(),
+            caller_recipient(),
+            query["unread"],
+            pagination_parameters.first_item,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return messages
+
+
+@blp.route("/inbox/unread-count")
+class UnreadCount(MethodView):
+    @require_roles(*INBOX_ROLES)
+    @blp.response(200, UnreadCountSchema)
+    def get(self):
+        """How many of the caller's notices are unread"""
+        recipient = caller_recipient()
+        return {"recipient": recipient, "unread": inbox.unread_count(service_context().uow(), recipient)}
+
+
+@blp.route("/inbox/<int:message_id>/read")
+class MarkRead(MethodView):
+    @require_roles(*INBOX_ROLES)
+    @blp.response(200, InboxMessageSchema)
+    def post(self, message_id):
+        """Mark one notice read (again is harmless)"""
+        context = service_context()
+        return inbox.mark_read(context.uow(), caller_recipient(), message_id, context.clock())
+
+
+@blp.route("/inbox/read-all")
+class MarkAllRead(MethodView):
+    @require_roles(*INBOX_ROLES)
+    @blp.response(200, MarkedSchema)
+    def post(self):
+        """Mark every unread notice read"""
+        context = service_context()
+        return {"marked": inbox.mark_all_read(context.uow(), caller_recipient(), context.clock())}

@@ -1,0 +1,98 @@
+"""Webhooks a CSO registers: CRUD, secret rotation and a test ping; operators may read and remove any."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.common.auth import current_principal, require_roles
+from services.common.bootstrap import service_context
+from services.common.errors import Forbidden
+from services.notifications.adapters.webhooks import WebhookPoster, resolve_host
+from services.notifications.domain.webhook_urls import check_webhook_url
+from services.notifications.entrypoints.api.access import webhook_owner
+from services.notifications.entrypoints.api.schemas import (
+    PingResultSchema,
+    WebhookCreateSchema,
+    WebhookSchema,
+    WebhookUpdateSchema,
+    WebhookWithSecretSchema,
+)
+from services.notifications.service_layer import webhooks
+
+blp = Blueprint("webhooks", __name__, description="Signed HTTP callbacks to a CSO's own systems")
+
+
+def _url_check():
+    extra = service_context().settings.extra
+    return lambda url: check_webhook_url(url, resolve_host, extra["allow_private_webhooks"])
+
+
+def _poster() -> WebhookPoster:
+    extra = service_context().settings.extra
+    return WebhookPoster(timeout=extra["webhook_timeout"], allow_private=extra["allow_private_webhooks"])
+
+
+@blp.route("/webhooks")
+class Webhooks(MethodView):
+    @require_roles("cso", "operator")
+    @blp.response(200, WebhookSchema(many=True))
+    def get(self):
+        """The CSO's webhooks (an operator: everyone's); secrets are never shown again"""
+        return webhooks.list_webhooks(service_context().uow(), webhook_owner())
+
+    @require_roles("cso")
+    @blp.arguments(WebhookCreateSchema)
+    @blp.response(201, WebhookWithSecretSchema)
+    def post(self, data):
+        """Register a webhook; the answer carries its signing secret, shown this once"""
+        context = service_context()
+        provider_id = current_principal().provider_id
+        if provider_id is None:
+            raise Forbidden("this token names no provider")
+        return webhooks.create_webhook(context.uow(), int(provider_id), data, _url_check(), context.clock())
+
+
+@blp.route("/webhooks/<int:webhook_id>")
+class WebhookById(MethodView):
+    @require_roles("cso", "operator")
+    @blp.response(200, WebhookSchema)
+    def get(self, webhook_id):
+        """One webhook"""
+        return webhooks.get_webhook(service_context().uow(), webhook_id, webhook_owner())
+
+    @require_roles("cso")
+    @blp.arguments(WebhookUpdateSchema)
+    @blp.response(200, WebhookSchema)
+    def patch(self, changes, webhook_id):
+        """Change the URL, the event types, the description, or switch it off and on"""
+        context = service_context()
+        return webhooks.update_webhook(
+            context.uow(), webhook_id, webhook_owner(), changes, _url_check(), context.clock()
+        )
+
+    @require_roles("cso", "operator")
+    @blp.response(204)
+    def delete(self, webhook_id):
+        """Remove a webhook; deliveries still waiting for it fail as dead"""
+        webhooks.delete_webhook(service_context().uow(), webhook_id, webhook_owner())
+
+
+@blp.route("/webhooks/<int:webhook_id>/rotate-secret")
+class RotateSecret(MethodView):
+    @require_roles("cso")
+    @blp.response(200, WebhookWithSecretSchema)
+    def post(self, webhook_id):
+        """Replace the signing secret; the answer carries the new one, shown this once"""
+        context = service_context()
+        return webhooks.rotate_secret(context.uow(), webhook_id, webhook_owner(), context.clock())
+
+
+@blp.route("/webhooks/<int:webhook_id>/ping")
+class Ping(MethodView):
+    @require_roles("cso", "operator")
+    @blp.response(200, PingResultSchema)
+    def post(self, webhook_id):
+        """POST a signed notification.ping now and say what the receiver answered"""
+        context = service_context()
+        return webhooks.ping(context.uow(), webhook_id, webhook_owner(), _poster(), context.clock())

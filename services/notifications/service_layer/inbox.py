@@ -1,0 +1,56 @@
+"""The in-app inbox of one recipient: its messages newest first, the unread count, marking read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from services.common.errors import NotFound
+from services.common.unit_of_work import UnitOfWork
+from services.notifications.adapters.orm import InboxMessage
+
+
+def inbox_page(
+    uow: UnitOfWork, recipient: str, unread_only: bool, first: int, size: int
+) -> tuple[list[InboxMessage], int]:
+    with uow:
+        query = select(InboxMessage).where(InboxMessage.recipient == recipient)
+        if unread_only:
+            query = query.where(InboxMessage.read_at.is_(None))
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+        page = query.order_by(InboxMessage.id.desc()).offset(first).limit(size)
+        return list(uow.session.scalars(page)), total
+
+
+def unread_count(uow: UnitOfWork, recipient: str) -> int:
+    with uow:
+        unread = (
+            select(func.count())
+            .select_from(InboxMessage)
+            .where(InboxMessage.recipient == recipient, InboxMessage.read_at.is_(None))
+        )
+        return uow.session.scalar(unread)
+
+
+def mark_read(uow: UnitOfWork, recipient: str, message_id: int, now: datetime) -> InboxMessage:
+    """Marking a read message again keeps its first read time."""
+    with uow:
+        message = uow.session.get(InboxMessage, message_id)
+        if message is None or message.recipient != recipient:
+            raise NotFound(f"inbox message {message_id} does not exist")
+        if message.read_at is None:
+            message.read_at = now
+        uow.commit()
+        return message
+
+
+def mark_all_read(uow: UnitOfWork, recipient: str, now: datetime) -> int:
+    with uow:
+        marked = uow.session.execute(
+            update(InboxMessage)
+            .where(InboxMessage.recipient == recipient, InboxMessage.read_at.is_(None))
+            .values(read_at=now)
+        ).rowcount
+        uow.commit()
+        return marked

@@ -1,0 +1,40 @@
+"""What operators do about deliveries: look at one, and send a failed or dead one again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.common.errors import InvalidTransition, NotFound
+from services.common.unit_of_work import UnitOfWork
+from services.notifications.adapters.orm import Delivery
+from services.notifications.domain import delivery_status as status
+
+
+def get_delivery(uow: UnitOfWork, delivery_id: int) -> Delivery:
+    with uow:
+        delivery = uow.session.get(Delivery, delivery_id)
+        if delivery is None:
+            raise NotFound(f"delivery {delivery_id} does not exist")
+        return delivery
+
+
+def retry_delivery(uow: UnitOfWork, delivery_id: int, now: datetime) -> Delivery:
+    """Queue a failed or dead delivery for the next dispatch, with a fresh set of attempts."""
+    with uow:
+        delivery = uow.session.get(Delivery, delivery_id)
+        if delivery is None:
+            raise NotFound(f"delivery {delivery_id} does not exist")
+        try:
+            delivery.status = status.transition(delivery.status, "retry")
+        except status.IllegalTransition as exc:
+            raise InvalidTransition("delivery", exc.current, "retry", _next_statuses(exc.current)) from exc
+        # The last error stays visible until the next attempt replaces it.
+        delivery.attempts = 0
+        delivery.next_attempt_at = now
+        delivery.updated_at = now
+        uow.commit()
+        return delivery
+
+
+def _next_statuses(current: str) -> list[str]:
+    return sorted({status.transition(current, action) for action in status.allowed_actions(current)})
