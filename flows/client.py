@@ -103,6 +103,9 @@ def _raise_for(response: httpx.Response) -> None:
         # Worth a retry: the task's retry policy takes it from here.
         response.raise_for_status()
     if response.status_code >= 400:
-        raise ServiceError(
-            f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}"
-        )
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        message = f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text[:500]}"
+        raise ServiceError(message, response.status_code, body if isinstance(body, dict) else {})
