@@ -44,25 +44,37 @@ class _CachedToken:
     expires_at: float = 0.0
 
 
+# One token per account and registry for the whole process: a flow run's tasks share it instead of each
+# logging in (the registry rate-limits log-ins).
+_TOKENS: dict[tuple[str, str], _CachedToken] = {}
+_TOKENS_LOCK = threading.Lock()
+
+
 class ServiceClient:
     def __init__(self, email: str = SERVICE_ACCOUNT_EMAIL, password: str | None = None, timeout: float = 10) -> None:
         self.email = email
         self.password = password or service_account_password()
         self.http = httpx.Client(timeout=timeout)
-        self._token = _CachedToken()
-        self._lock = threading.Lock()
 
     def token(self) -> str:
-        with self._lock:
-            if time.monotonic() > self._token.expires_at - 60:
-                response = self.http.post(
-                    f"{service_url('registry')}/api/v1/auth/token",
-                    json={"email": self.email, "password": self.password},
-                )
+        key = (service_url("registry"), self.email)
+        with _TOKENS_LOCK:
+            cached = _TOKENS.get(key)
+            if cached is None or time.monotonic() > cached.expires_at - 60:
+                body = self._log_in()
+                cached = _TOKENS[key] = _CachedToken(body["access_token"], time.monotonic() + body["expires_in"])
+            return cached.value
+
+    def _log_in(self, attempts: int = 4) -> dict:
+        url = f"{service_url('registry')}/api/v1/auth/token"
+        for attempt in range(1, attempts + 1):
+            response = self.http.post(url, json={"email": self.email, "password": self.password})
+            if response.status_code != 429 or attempt == attempts:
                 _raise_for(response)
-                body = response.json()
-                self._token = _CachedToken(body["access_token"], time.monotonic() + body["expires_in"])
-            return self._token.value
+                return response.json()
+            # Throttled: wait as long as the registry asks (bounded), then try again.
+            time.sleep(min(float(response.headers.get("Retry-After", 5)), 30))
+        raise AssertionError("unreachable")
 
     def request(self, method: str, service: str, path: str, **kwargs) -> dict | list:
         headers = {"Authorization": f"Bearer {self.token()}"}
@@ -99,7 +111,7 @@ class ServiceClient:
 
 
 def _raise_for(response: httpx.Response) -> None:
-    if response.status_code >= 500:
+    if response.status_code >= 500 or response.status_code == 429:
         # Worth a retry: the task's retry policy takes it from here.
         response.raise_for_status()
     if response.status_code >= 400:

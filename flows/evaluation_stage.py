@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 
 from flows.client import ServiceClient, ServiceError
-from flows.tasks import RETRIES, apply_due_transitions, load_tender
+from flows.tasks import RETRIES, apply_due_transitions, load_tender, schedule_next_stage
 
 
 @task(**RETRIES)
@@ -25,6 +25,11 @@ def evaluation_stage(tender_id: int, ocid: str) -> dict:
     logger = get_run_logger()
     applied = apply_due_transitions(tender_id)["applied"]
     tender = load_tender(tender_id)
+    if tender["status"] in ("active.enquiries", "active.tendering"):
+        # Early, or the deadline moved: be there when it really passes.
+        schedule_next_stage(tender, "evaluation-stage", tender["submission_deadline"])
+        logger.info("%s still takes bids until %s: evaluation rescheduled", ocid, tender["submission_deadline"])
+        return {"status": tender["status"], "applied": applied, "decided": False}
     if tender["status"] != "active.evaluation":
         logger.info("%s is %s: no evaluation to advance (applied %s)", ocid, tender["status"], applied)
         return {"status": tender["status"], "applied": applied, "decided": False}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from prefect import task
 
@@ -10,6 +10,8 @@ from flows.client import ServiceClient
 from flows.scheduling import TenderRef, schedule_stage
 
 RETRIES = {"retries": 3, "retry_delay_seconds": [2, 5, 15]}
+# A deadline run starts this long after the deadline, so contracting's clock has surely passed it when it asks.
+DEADLINE_MARGIN = timedelta(seconds=1)
 
 
 @task(**RETRIES)
@@ -27,7 +29,8 @@ def apply_due_transitions(tender_id: int) -> dict:
 @task(**RETRIES)
 def schedule_next_stage(tender: dict, stage: str, at: str, parameters: dict | None = None) -> str:
     """The one pending run of ``stage`` for this tender, due ``at`` (moved if the deadline moved)."""
-    run = schedule_stage(TenderRef.from_payload(tender_payload(tender)), stage, datetime.fromisoformat(at), parameters)
+    due = datetime.fromisoformat(at) + DEADLINE_MARGIN
+    run = schedule_stage(TenderRef.from_payload(tender_payload(tender)), stage, due, parameters)
     return str(run.id)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 
 import psycopg
 import pytest
 
-from tests.e2e.test_demo_round import ROOT, SSCP, demo_environment
+from tests.e2e.test_demo_round import assert_round_outcomes, demo_environment, run_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -34,21 +33,9 @@ def production_settings(postgres_server, rabbitmq_url):
 
 
 def test_demo_once_runs_on_postgresql_rabbitmq_and_a_prefect_work_pool(tmp_path, production_settings):
-    env = demo_environment(tmp_path) | production_settings
-    result = subprocess.run(
-        [str(SSCP), "demo", "--production", "--once"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=280,
-    )
-    log = tmp_path / "var" / "log" / "processes.log"
-    processes = log.read_text()[-4000:] if log.exists() else "(no log)"
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n--- processes ---\n{processes}"
-    assert "bus topology declared on RabbitMQ" in result.stdout
-    assert "deployments registered on the work pool" in result.stdout
-    assert "tender-stage completed" in result.stdout
-    assert "1 eligible CSO(s) invited by the flow" in result.stdout
+    output, processes = run_demo(tmp_path, "--production", env=demo_environment(tmp_path) | production_settings)
+    assert "bus topology declared on RabbitMQ" in output
+    assert "deployments registered on the work pool" in output
+    assert_round_outcomes(output)
     # the processes logged JSON lines, one per event
-    assert '"logger":' in log.read_text()
+    assert '"logger":' in processes

@@ -1,0 +1,150 @@
+"""Runs the demo round: start the platform, seed it, publish the calls, let the flows work, check every outcome."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections import Counter
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from flows.demo.platform import Api, Progress, StepFailed, flow_runs_of, prepare_platform
+from flows.demo.scenarios import Scenario, national_round
+from flows.demo.seed import Cast, seed
+from services.common.settings import prefect_api_url, service_url
+
+ROUND_TIMEOUT_SECONDS = 420
+
+
+def run_demo(once: bool, production: bool = False) -> int:
+    from deploy.supervisor import PROCFILE, PRODUCTION_PROCFILE, Supervisor, _embedded_secret, wait_until_ready
+    from services.common.settings import var_dir
+
+    # A supervisor's SIGTERM must stop the children too, exactly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    progress = Progress()
+    mode = "production shape (PostgreSQL, RabbitMQ, Prefect work pool)" if production else "embedded"
+    click.echo(f"Social services contracting platform — demo round ({mode})")
+    try:
+        environment = prepare_platform(production, progress)
+    except Exception as exc:  # a clear message, not a traceback, for a person at a terminal
+        click.echo(f"  ✗ preparing the platform failed: {exc}", err=True)
+        return 1
+    supervisor = Supervisor(PRODUCTION_PROCFILE if production else PROCFILE)
+    supervisor.start()
+    try:
+        wait_until_ready(supervisor, lambda name: progress.done(f"{name} is ready"))
+        if production:
+            from deploy.prefect_deployments import register_on_pool
+
+            register_on_pool(environment.get("PREFECT_WORK_POOL", "sscp-pool"))
+            progress.done("deployments registered on the work pool")
+        api = Api()
+        cast = seed(api, environment["OPERATOR_PASSWORD"], _embedded_secret(var_dir(), "demo-user-password"), progress)
+        scenarios = play_round(api, cast, progress, supervisor)
+        print_summary(api, cast, scenarios, progress)
+        if once:
+            return 0
+        click.echo(f"  Every process keeps running (logs: {supervisor.log_path}). Ctrl-C stops them all.")
+        while supervisor.alive():
+            time.sleep(1)
+        click.echo(f"  a process exited; last log lines:\n{supervisor.log_tail()}", err=True)
+        return 1
+    except (StepFailed, RuntimeError) as exc:
+        click.echo(f"\n  ✗ demo failed: {exc}\n  process log: {supervisor.log_path}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("\n  stopping every process …")
+        return 0
+    finally:
+        supervisor.stop()
+        progress.done("all processes stopped")
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def play_round(api: Api, cast: Cast, progress: Progress, supervisor) -> list[Scenario]:
+    """Publish every call, then let time and the flows move them, acting for people when it is their turn."""
+    enquiry = int(os.environ.get("CONTRACTING_MIN_ENQUIRY_SECONDS", "20")) + 5
+    tendering = int(os.environ.get("CONTRACTING_MIN_TENDERING_SECONDS", "20")) + 5
+    scenarios = national_round()
+    for scenario in scenarios:
+        scenario.start(api, cast, enquiry, tendering)
+    shown = {id(s): 0 for s in scenarios}
+    deadline = time.monotonic() + ROUND_TIMEOUT_SECONDS
+    while True:
+        for scenario in scenarios:
+            if not scenario.finished:
+                scenario.tick(api, cast)
+            for message in scenario.log[shown[id(scenario)] :]:
+                progress.info(f"{scenario.ocid():<16} {scenario.district} {scenario.service:<13} {message}")
+            shown[id(scenario)] = len(scenario.log)
+        if all(s.finished for s in scenarios):
+            return scenarios
+        if not supervisor.alive():
+            raise StepFailed(f"a process exited during the round; last log lines:\n{supervisor.log_tail()}")
+        if time.monotonic() > deadline:
+            stuck = ", ".join(f"{s.ocid()} ({s.status})" for s in scenarios if not s.finished)
+            raise StepFailed(f"the round did not finish within {ROUND_TIMEOUT_SECONDS}s: still open {stuck}")
+        time.sleep(1)
+
+
+def check_outcomes(api: Api, cast: Cast, scenarios: list[Scenario]) -> list[str]:
+    """What did not turn out as the scenario expects (empty when all did)."""
+    problems = []
+    for scenario in scenarios:
+        winners = scenario.winners(api, cast) if scenario.status != "unsuccessful" else []
+        if scenario.name == "two winners" and (scenario.status == "unsuccessful" or len(winners) != 2):
+            problems.append(f"{scenario.ocid()}: expected two winners, got {scenario.status} with {winners}")
+        if scenario.name == "unsuccessful" and scenario.status != "unsuccessful":
+            problems.append(f"{scenario.ocid()}: expected unsuccessful, got {scenario.status}")
+        if scenario.name == "complaint upheld" and (
+            not scenario.complaint_resolved or winners != ["AO Keystone Moldova"]
+        ):
+            problems.append(f"{scenario.ocid()}: expected re-award to the complainant, got {winners}")
+    return problems
+
+
+def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Progress) -> None:
+    table = Table(title="Demo round", show_lines=False)
+    for column in ("tender", "district", "service", "outcome", "winners", "notices", "flow runs"):
+        table.add_column(column)
+    for scenario in scenarios:
+        runs = flow_runs_of(scenario.tender["id"])
+        stages = Counter(run.name.split("/")[-1].removesuffix("-stage") for run in runs)
+        notices = api.ok(
+            "GET",
+            "notifications",
+            "/deliveries",
+            cast.operator,
+            "deliveries",
+            params={"correlation_id": scenario.ocid(), "page_size": 100},
+        )
+        winners = scenario.winners(api, cast) if scenario.status != "unsuccessful" else []
+        table.add_row(
+            scenario.ocid(),
+            scenario.district,
+            scenario.service,
+            scenario.status,
+            ", ".join(winners) or "—",
+            str(len(notices)),
+            f"{len(runs)} ({', '.join(stages)})",
+        )
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # a log or CI has no terminal width to honour
+    console.print(table)
+    problems = check_outcomes(api, cast, scenarios)
+    if problems:
+        raise StepFailed("; ".join(problems))
+    progress.done(f"every tender reached its expected outcome in {progress.elapsed():.0f}s")
+    click.echo(f"  Prefect UI: {prefect_api_url().removesuffix('/api')}/runs  (filter by tag tender:<id>)")
+    click.echo(
+        f"  APIs: {service_url('registry')}/api/v1/docs · {service_url('contracting')}/api/v1/docs · "
+        f"{service_url('notifications')}/api/v1/docs"
+    )

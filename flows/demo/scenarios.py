@@ -1,0 +1,239 @@
+"""The demo's tenders, each a small script of what people do; the flows do the rest on their own.
+
+People act (an authority publishes, CSOs bid, evaluators score, a bidder complains, the authority rules on it);
+everything time-driven (closing, opening, ranking, the standstill, contracts) is the Prefect stage flows' work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flows.demo.cast import AUTHORITIES, cso, evaluator_emails
+from flows.demo.platform import Api
+from flows.demo.seed import Cast
+
+FINAL = ("active.contract_pending", "complete", "unsuccessful", "cancelled")
+
+
+@dataclass(frozen=True)
+class Offer:
+    cso: str
+    unit_price: str
+    places: int
+    quality: int  # what the committee will score its proposal
+
+
+@dataclass
+class Scenario:
+    name: str
+    district: str
+    service: str
+    title: str
+    places: int
+    max_awards: int
+    offers: list[Offer]
+    expected: str
+    complain: bool = False
+    tender: dict = field(default_factory=dict)
+    status: str = "draft"
+    scored: bool = False
+    complaint_id: int | None = None
+    complaint_resolved: bool = False
+    upheld_award: int | None = None
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL
+
+    def start(self, api: Api, cast: Cast, enquiry_seconds: int, tendering_seconds: int) -> None:
+        authority = api.login(AUTHORITIES[self.district], cast.password)
+        now = datetime.now(UTC)
+        body = {
+            "district_code": self.district,
+            "service_type": self.service,
+            "title": self.title,
+            "description": f"{self.places} locuri, contract de 12 luni.",
+            "enquiry_end": (now + timedelta(seconds=enquiry_seconds)).isoformat(),
+            "submission_deadline": (now + timedelta(seconds=enquiry_seconds + tendering_seconds)).isoformat(),
+            "lots": [
+                {
+                    "title": self.title,
+                    "places": self.places,
+                    "budget": str(self.places * 6000),
+                    "duration_months": 12,
+                    "max_awards": self.max_awards,
+                }
+            ],
+            "criteria": [
+                {"kind": "price", "name": "Preț", "weight": 40},
+                {"kind": "quality", "name": "Calitate", "weight": 60},
+            ],
+            "committee_size": 3,
+        }
+        draft = api.ok("POST", "contracting", "/tenders", authority, f"{self.name}: create draft", json=body)
+        self.tender = api.ok(
+            "POST", "contracting", f"/tenders/{draft['id']}/publish", authority, f"{self.name}: publish"
+        )
+        self.status = self.tender["status"]
+        members = [self._evaluator_id(api, cast, email) for email in evaluator_emails(self.district)]
+        path = f"/tenders/{draft['id']}/committee"
+        api.ok("POST", "contracting", path, authority, f"{self.name}: committee", json={"evaluators": members})
+        for offer in self.offers:
+            self._bid(api, cast, offer)
+        self.note(f"published, committee of 3 named, {len(self.offers)} sealed bid(s) received")
+
+    def tick(self, api: Api, cast: Cast) -> None:
+        """Look at the tender and do what its people would do now."""
+        authority = api.login(AUTHORITIES[self.district], cast.password)
+        self.tender = api.ok("GET", "contracting", f"/tenders/{self.tender['id']}", authority, f"{self.name}: read")
+        if self.tender["status"] != self.status:
+            self.status = self.tender["status"]
+            self.note(self._describe(api, cast))
+        if self.status == "active.evaluation" and not self.scored:
+            self._score(api, cast)
+        if self.status == "active.standstill" and self.complain and self.complaint_id is None:
+            self._lodge_complaint(api, cast)
+        elif self.status == "active.standstill" and self.complaint_id and not self.complaint_resolved:
+            self._uphold(api, cast, authority)
+
+    def note(self, message: str) -> None:
+        self.log.append(message)
+
+    def ocid(self) -> str:
+        return self.tender.get("ocid", "-")
+
+    def awards(self, api: Api, cast: Cast) -> list[dict]:
+        authority = api.login(AUTHORITIES[self.district], cast.password)
+        return api.ok("GET", "contracting", f"/tenders/{self.tender['id']}/awards", authority, "awards")
+
+    def winners(self, api: Api, cast: Cast) -> list[str]:
+        names = {cast.providers[offer.cso]: cso(offer.cso).name for offer in self.offers}
+        live = [a for a in self.awards(api, cast) if a["status"] in ("pending", "active")]
+        return [names.get(a["provider_id"], str(a["provider_id"])) for a in live]
+
+    # what people do -------------------------------------------------------------------------------------------
+
+    def _evaluator_id(self, api: Api, cast: Cast, email: str) -> str:
+        return str(api.ok("GET", "registry", "/users/me", api.login(email, cast.password), "who am I")["id"])
+
+    def _bid(self, api: Api, cast: Cast, offer: Offer) -> None:
+        headers = api.login(f"user@{offer.cso}.md", cast.password)
+        quality = next(c for c in self.tender["criteria"] if c["kind"] == "quality")
+        body = {
+            "lot_id": self.tender["lots"][0]["id"],
+            "unit_price": offer.unit_price,
+            "places": offer.places,
+            "quality_text": f"Propunerea {cso(offer.cso).name}: echipă calificată, plan individual de îngrijire.",
+            "quality_answers": [{"criterion_id": quality["id"], "answer": "Vizite zilnice, supervizare lunară."}],
+        }
+        api.ok("POST", "contracting", f"/tenders/{self.tender['id']}/bids", headers, f"{self.name}: bid", json=body)
+
+    def _score(self, api: Api, cast: Cast) -> None:
+        quality = next(c for c in self.tender["criteria"] if c["kind"] == "quality")
+        by_provider = {cast.providers[offer.cso]: offer.quality for offer in self.offers}
+        tender_path = f"/tenders/{self.tender['id']}"
+        for email in evaluator_emails(self.district):
+            headers = api.login(email, cast.password)
+            api.ok(
+                "POST",
+                "contracting",
+                f"{tender_path}/committee/declaration",
+                headers,
+                "declare",
+                json={"has_conflict": False, "statement": "Nu am legături cu ofertanții."},
+            )
+            bids = api.ok("GET", "contracting", f"{tender_path}/bids", headers, "read bids")["bids"]
+            scores = [
+                {
+                    "bid_id": bid["id"],
+                    "criterion_id": quality["id"],
+                    "score": str(by_provider[bid["provider_id"]]),
+                    "justification": "Punctaj acordat conform grilei de evaluare a calității.",
+                }
+                for bid in bids
+                if bid.get("eligible")
+            ]
+            if scores:
+                api.ok(
+                    "POST", "contracting", f"{tender_path}/evaluation/scores", headers, "score", json={"scores": scores}
+                )
+        self.scored = True
+        if any(bid.get("eligible") for bid in bids):
+            self.note("3 evaluators declared no conflict of interest and scored independently")
+        else:
+            self.note("no eligible bid to score: every bidder failed eligibility at opening")
+
+    def _lodge_complaint(self, api: Api, cast: Cast) -> None:
+        live = [a for a in self.awards(api, cast) if a["status"] in ("pending", "active")]
+        winners = {a["provider_id"] for a in live}
+        loser = next(o for o in self.offers if cast.providers[o.cso] not in winners)
+        headers = api.login(f"user@{loser.cso}.md", cast.password)
+        body = {
+            "award_id": live[0]["id"],
+            "title": "Contestație privind evaluarea calității",
+            "description": "Punctajul de calitate al câștigătorului nu reflectă cerințele caietului de sarcini.",
+        }
+        complaint = api.ok(
+            "POST", "contracting", f"/tenders/{self.tender['id']}/complaints", headers, "complain", json=body
+        )
+        self.complaint_id, self.upheld_award = complaint["id"], live[0]["id"]
+        self.note(f"{cso(loser.cso).name} lodged a complaint during the standstill")
+
+    def _uphold(self, api: Api, cast: Cast, authority: dict) -> None:
+        body = {"decision": "upheld", "reasons": "Comisia a reexaminat punctajele: contestația este întemeiată."}
+        path = f"/tenders/{self.tender['id']}/complaints/{self.complaint_id}/resolution"
+        api.ok("POST", "contracting", path, authority, "uphold complaint", json=body)
+        self.complaint_resolved = True
+        self.note("complaint upheld: the award falls and the call goes back to evaluation")
+
+    def _describe(self, api: Api, cast: Cast) -> str:
+        if self.status == "active.standstill":
+            return f"awarded to {', '.join(self.winners(api, cast))}; standstill running"
+        if self.status in ("active.contract_pending", "complete"):
+            return f"standstill over: {', '.join(self.winners(api, cast))} to sign contracts"
+        if self.status == "active.evaluation" and self.complaint_resolved:
+            return "back in evaluation: ranking again without the fallen award"
+        return {
+            "active.tendering": "enquiries closed; tendering",
+            "active.evaluation": "deadline passed: bids opened, eligibility checked from the replica",
+            "unsuccessful": "unsuccessful: no eligible bid",
+        }.get(self.status, self.status)
+
+
+def national_round() -> list[Scenario]:
+    """The tenders of the demo round and the outcome each must reach."""
+    return [
+        Scenario(
+            "two winners",
+            "MD-CU",
+            "home-care",
+            "Îngrijire socială la domiciliu, municipiul Chișinău",
+            20,
+            2,
+            [Offer("speranta", "4200", 10, 92), Offer("concordia", "4000", 10, 85), Offer("homecare", "4600", 10, 60)],
+            expected="two contracts",
+        ),
+        Scenario(
+            "unsuccessful",
+            "MD-BA",
+            "day-centre",
+            "Centru de zi pentru copii, municipiul Bălți",
+            15,
+            1,
+            [Offer("diaconia", "3500", 15, 80), Offer("somato", "3400", 15, 75)],
+            expected="unsuccessful (no eligible bid)",
+        ),
+        Scenario(
+            "complaint upheld",
+            "MD-OR",
+            "respite-care",
+            "Servicii de răgaz, raionul Orhei",
+            8,
+            1,
+            [Offer("motivatie", "5000", 8, 88), Offer("keystone", "5200", 8, 86)],
+            expected="complaint upheld, re-awarded to the complainant",
+            complain=True,
+        ),
+    ]
