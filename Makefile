@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-production test lint fmt bench clean-var constraints
+.PHONY: demo demo-production test lint fmt bench bench-transports bench-profile fuzz clean-var constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,19 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "!!! wrk is missing and could not be apt-installed (run: apt-get install -y wrk); the api benchmark will be skipped"
+	$(BIN)/python -m bench $(ARGS)
+
+bench-transports: $(STAMP)
 	$(BIN)/python -m bench.transports
+
+bench-profile: $(STAMP)
+	$(BIN)/python -m bench --reps 1 --profile bench/results/profiles $(ARGS)
+
+# Long API fuzzing: every operation x role with FUZZ_EXAMPLES examples, fresh randomness, shrinking.
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security/test_api_fuzz.py -q -p no:cacheprovider -rx --timeout=0
 
 clean-var:
 	rm -rf var

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from kombu import Connection, Consumer, Exchange, Producer, Queue
 
+from bench import common
+
 EXCHANGE = Exchange("bench", type="topic", durable=True)
 QUEUE = Queue("bench.tenders", EXCHANGE, routing_key="tender.#", durable=True)
 ROUTING_KEY = "tender.published"
@@ -294,12 +296,8 @@ def print_table(figures: list[Figure]) -> None:
 
 
 def append_jsonl(path: Path, figures: list[Figure]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as out:
-        for fig in figures:
-            record = {"name": fig.name, "value": round(fig.value, 3), "unit": fig.unit, "baseline": None}
-            record |= {"ratio": None, "mode": "embedded", "n": fig.n}
-            out.write(json.dumps(record) + "\n")
+    """The shape every benchmark writes (bench.common); these figures have no baseline."""
+    common.append_jsonl([common.Figure(f.name, f.value, f.unit, "embedded", f.n, ok=f.ok) for f in figures], path)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -171,6 +171,28 @@ def accreditations_expire() -> None:
     click.echo(f"expired {len(expired)} accreditation(s)" + (f": {', '.join(map(str, expired))}" if expired else ""))
 
 
+@main.group()
+def audit() -> None:
+    """Tenders' hash-chained audit logs."""
+
+
+@audit.command("verify")
+@click.argument("tender_id", type=int)
+def audit_verify(tender_id: int) -> None:
+    """Recompute a tender's audit chain; exit 1 naming the first broken entry if it does not hold."""
+    from services.common.errors import NotFound
+    from services.contracting.bootstrap import bootstrap
+    from services.contracting.service_layer.audit_verification import verify_audit_chain
+
+    try:
+        result = verify_audit_chain(bootstrap(), tender_id)
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(result.summary())
+    if not result.intact:
+        raise SystemExit(1)
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
 @click.option(

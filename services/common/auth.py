@@ -2,12 +2,13 @@
 
 Tokens are EdDSA-signed JWTs with claims sub, role, district_code or provider_id, iss, aud, exp. The public
 keys are fetched from the registry's /.well-known/jwks.json and cached; an unknown key id triggers one
-refetch, so a rotated key is picked up without a restart.
+refetch (at most one per 10 s), so a rotated key is picked up without a restart.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ import httpx
 import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
+
+log = logging.getLogger(__name__)
 
 ROLES = ("operator", "authority", "evaluator", "cso", "service")
 ALGORITHMS = ["EdDSA"]
@@ -45,20 +48,34 @@ class InvalidToken(Exception):
 
 
 class JwksKeySource:
-    """Public keys by key id from a JWKS URL, cached for ``ttl`` seconds."""
+    """Public keys by key id from a JWKS URL, cached for ``ttl`` seconds.
 
-    def __init__(self, jwks_url: str, ttl: float = 300.0) -> None:
+    The registry is asked at most once per ``min_refetch_interval``: tokens with made-up key ids cannot turn
+    each request into a call to the registry (and a wait on this lock). While the registry cannot be reached,
+    the keys already fetched keep verifying, so a registry outage does not log everyone out.
+    """
+
+    def __init__(self, jwks_url: str, ttl: float = 300.0, min_refetch_interval: float = 10.0) -> None:
         self.jwks_url = jwks_url
         self.ttl = ttl
+        self.min_refetch_interval = min_refetch_interval
         self._keys: dict[str, object] = {}
-        self._fetched_at = 0.0
+        self._fetched_at = float("-inf")
+        self._attempted_at = float("-inf")
         self._lock = threading.Lock()
 
     def key_for(self, kid: str):
         with self._lock:
-            stale = time.monotonic() - self._fetched_at > self.ttl
-            if stale or kid not in self._keys:
-                self._refresh()
+            now = time.monotonic()
+            wanted = kid not in self._keys or now - self._fetched_at > self.ttl
+            if wanted and now - self._attempted_at >= self.min_refetch_interval:
+                self._attempted_at = now
+                try:
+                    self._refresh()
+                except InvalidToken:
+                    if kid not in self._keys:
+                        raise
+                    log.warning("cannot refresh signing keys from %s; using the cached ones", self.jwks_url)
             if kid not in self._keys:
                 raise InvalidToken(f"unknown signing key {kid!r}")
             return self._keys[kid]
@@ -66,7 +83,7 @@ class JwksKeySource:
     def _refresh(self) -> None:
         try:
             document = httpx.get(self.jwks_url, timeout=5).raise_for_status().json()
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, ValueError) as exc:
             raise InvalidToken(f"cannot fetch signing keys from the registry: {exc}") from exc
         self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in document.get("keys", [])}
         self._fetched_at = time.monotonic()
@@ -142,6 +159,8 @@ def require_roles(*roles: str):
                 abort(403, message=f"role {principal.role!r} may not do this; allowed: {', '.join(roles)}")
             return view(*args, **kwargs)
 
+        # Read by the OpenAPI document (services.common.web) to list the roles and the 401/403 answers.
+        wrapped.required_roles = roles
         return wrapped
 
     return decorator

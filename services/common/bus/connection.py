@@ -6,11 +6,15 @@ that works across processes (see README, "Choosing the broker-less transport").
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from kombu import Connection
+import amqp
+from kombu import Connection, Exchange, Producer
 from sqlalchemy.exc import IntegrityError
 
 from services.common.bus.topology import declare_all
@@ -101,3 +105,112 @@ def queue_depths(url: str, queue_names: list[str]) -> dict[str, float]:
     finally:
         connection.release()
     return depths
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a batch: a JSON body, its routing key and its id."""
+
+    body: str
+    routing_key: str
+    message_id: str
+
+
+class MessageNacked(Exception):
+    """The broker refused a message of the batch: nothing of it may be taken as published."""
+
+
+class BatchPublisher:
+    """Publishes persistent messages a batch at a time and returns once the bus holds every one of them.
+
+    The per-message price of the plain path is what this saves (profiled in bench/README.md):
+    - amqp: publisher confirms, pipelined. py-amqp's confirm mode waits for the broker's ack after each message
+      (one network round trip each); here the whole batch is sent, then its acks are awaited once.
+    - sqla+sqlite: the batch's rows enter the bus database in one transaction, not one commit (fsync) each.
+    - any other transport (memory:// in tests): message by message.
+    A lost connection is reopened and the whole batch sent again (kombu's ensure, as the relay's plain publish
+    did); a nack or a confirm timeout raises. Either way some messages may go twice: consumers drop repeats.
+    """
+
+    confirm_timeout = 30.0
+    retry_policy = {"max_retries": 3, "interval_start": 0.5, "interval_step": 1}
+
+    def __init__(self, connection: Connection, exchange: Exchange) -> None:
+        self.connection = connection
+        self.exchange = exchange
+        self.driver = connection.transport.driver_type
+        self._open_channel()
+
+    def _open_channel(self) -> None:
+        # Its own channel: the broker numbers confirms per channel, so every number here is one of ours.
+        self.channel = self.connection.channel()
+        self.producer = Producer(self.channel, exchange=self.exchange)
+        self._unconfirmed: set[int] = set()
+        self._sent = 0
+        self._nacked = False
+        if self.driver == "amqp":
+            self.channel.confirm_select()
+            # connect() made every publish on this connection wait for its own ack; this channel waits per batch.
+            self.channel.basic_publish = functools.partial(amqp.Channel.basic_publish, self.channel)
+            self.channel.events["basic_ack"].add(self._on_ack)
+            self.channel.events["basic_nack"].add(self._on_nack)
+
+    def revive(self, _channel) -> None:
+        """Called by kombu's ensure() once it has reconnected."""
+        self._open_channel()
+
+    def publish(self, messages: Iterable[Outgoing]) -> None:
+        batch = list(messages)
+        send = {"amqp": self._publish_confirmed, "sql": self._publish_in_one_transaction}.get(self.driver)
+        self.connection.ensure(self, send or self._publish_each, **self.retry_policy)(batch)
+
+    def _send(self, message: Outgoing) -> None:
+        self.producer.publish(
+            message.body,
+            routing_key=message.routing_key,
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            message_id=message.message_id,
+        )
+
+    def _publish_each(self, batch: list[Outgoing]) -> None:
+        for message in batch:
+            self._send(message)
+
+    def _publish_confirmed(self, batch: list[Outgoing]) -> None:
+        for message in batch:
+            self._send(message)
+            self._sent += 1
+            self._unconfirmed.add(self._sent)
+        deadline = time.monotonic() + self.confirm_timeout
+        while self._unconfirmed and not self._nacked:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"the broker left {len(self._unconfirmed)} messages unconfirmed")
+            self.connection.drain_events(timeout=remaining)
+        if self._nacked:
+            raise MessageNacked("the broker refused a message of the batch")
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self._unconfirmed = {tag for tag in self._unconfirmed if tag > delivery_tag}
+        else:
+            self._unconfirmed.discard(delivery_tag)
+
+    def _on_nack(self, _delivery_tag: int, _multiple: bool) -> None:
+        self._nacked = True
+
+    def _publish_in_one_transaction(self, batch: list[Outgoing]) -> None:
+        # kombu's SQL transport commits after every message; while the batch is sent a commit only stages the
+        # row, and the batch commits once at the end (or rolls back whole, to be sent again).
+        session = self.channel.session
+        session.commit = session.flush
+        try:
+            self._publish_each(batch)
+        except BaseException:
+            del session.commit
+            session.rollback()
+            raise
+        del session.commit
+        session.commit()

@@ -1,6 +1,6 @@
 """Every contracting table, imported together so Base.metadata (and Alembic) sees all of them."""
 
-from services.contracting.adapters import orm, orm_evaluation, orm_tendering
+from services.contracting.adapters import orm, orm_contracts, orm_evaluation, orm_public, orm_tendering
 from services.contracting.adapters.base import Base
 
-__all__ = ["Base", "orm", "orm_evaluation", "orm_tendering"]
+__all__ = ["Base", "orm", "orm_contracts", "orm_evaluation", "orm_public", "orm_tendering"]

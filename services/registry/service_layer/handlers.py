@@ -6,6 +6,7 @@ current state and its ``version``, which the other services' replicas compare be
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from sqlalchemy import select
@@ -154,9 +155,17 @@ def create_user(uow: UnitOfWork, data: dict, actor: Actor | None = None, now: da
         return user
 
 
+@functools.cache
+def _unknown_account_hash() -> str:
+    return generate_password_hash("no account has this password")
+
+
 def authenticate(uow: UnitOfWork, email: str, password: str) -> User | None:
     with uow:
         user = uow.session.scalar(select(User).where(User.email == email.lower(), User.active.is_(True)))
-        if user is None or not check_password_hash(user.password_hash, password):
+        # An unknown e-mail pays for the same hash check as a known one, so the answer's timing does not tell
+        # a guesser which e-mails have accounts.
+        password_hash = user.password_hash if user is not None else _unknown_account_hash()
+        if not check_password_hash(password_hash, password) or user is None:
             return None
         return user

@@ -6,7 +6,23 @@ from flask import Flask
 
 from services.common.bootstrap import build_app
 from services.contracting.bootstrap import bootstrap
-from services.contracting.entrypoints.api import awards, bids, clarifications, complaints, evaluation, replica, tenders
+from services.contracting.entrypoints.api import (
+    audit,
+    awards,
+    bids,
+    clarifications,
+    complaints,
+    contracts,
+    coverage,
+    evaluation,
+    feed,
+    ocds,
+    public,
+    renewals,
+    replica,
+    reports,
+    tenders,
+)
 
 
 def create_app(config: dict | None = None, token_verifier=None, clock=None) -> Flask:
@@ -23,7 +39,11 @@ def create_app(config: dict | None = None, token_verifier=None, clock=None) -> F
     return build_app(
         context,
         "Contracting — tenders, bids, awards, contracts",
-        [tenders.blp, clarifications.blp, bids.blp, evaluation.blp, awards.blp, complaints.blp, replica.blp],
+        [
+            *(tenders.blp, clarifications.blp, bids.blp, evaluation.blp, awards.blp, complaints.blp, replica.blp),
+            *(contracts.blp, reports.blp, renewals.blp, coverage.blp),
+            *(ocds.blp, feed.blp, public.blp, audit.blp),
+        ],
         config,
         token_verifier,
     )

@@ -35,6 +35,7 @@ class Contacts(MethodView):
 class ContactByDistrict(MethodView):
     @require_roles("operator")
     @blp.response(200, ContactSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="Not a district code (MD-CU, …)")
     def get(self, district_code):
         """One district's notification e-mail"""
         return contacts.get_contact(service_context().uow(), _district(district_code))
@@ -50,6 +51,7 @@ class ContactByDistrict(MethodView):
 
     @require_roles("operator")
     @blp.response(204)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="Not a district code (MD-CU, …)")
     def delete(self, district_code):
         """Forget the district's e-mail"""
         contacts.delete_contact(service_context().uow(), _district(district_code))

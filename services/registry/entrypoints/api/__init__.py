@@ -11,12 +11,16 @@ from services.common.auth import TokenVerifier
 from services.common.bootstrap import build_app
 from services.registry.bootstrap import bootstrap
 from services.registry.entrypoints.api import accreditations, auth, authorities, providers, reference, users
+from services.registry.entrypoints.api.throttle import throttle_log_in
 
 CONFIG_OVERRIDES = (
     ("database_url", "DATABASE_URL"),
     ("bus_url", "BUS_URL"),
     ("keys_dir", "JWT_KEYS_DIR"),
     ("token_ttl_seconds", "ACCESS_TOKEN_TTL_SECONDS"),
+    ("rate_limit_storage_uri", "RATE_LIMIT_STORAGE_URI"),
+    ("login_limit_per_account", "LOGIN_RATE_LIMIT_PER_ACCOUNT"),
+    ("login_limit_per_address", "LOGIN_RATE_LIMIT_PER_ADDRESS"),
 )
 
 
@@ -25,7 +29,8 @@ def create_app(
     token_verifier: TokenVerifier | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Flask:
-    """The registry app; ``config`` may override DATABASE_URL, BUS_URL, JWT_KEYS_DIR and the token TTL for tests.
+    """The registry app; ``config`` may override DATABASE_URL, BUS_URL, JWT_KEYS_DIR, the token TTL and the log-in
+    throttle (RATE_LIMIT_STORAGE_URI, LOGIN_RATE_LIMIT_PER_ACCOUNT/_PER_ADDRESS, RATELIMIT_ENABLED) for tests.
 
     By default the registry verifies tokens against its own key ring; ``clock`` moves the service's time.
     """
@@ -39,6 +44,7 @@ def create_app(
         config,
         token_verifier=token_verifier or context.local_verifier(),
     )
+    throttle_log_in(app, auth.blp, context.settings.extra)
 
     @app.get("/.well-known/jwks.json")
     def jwks():

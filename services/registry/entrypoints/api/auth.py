@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from services.common.bootstrap import service_context
+from services.common.web import ErrorSchema
 from services.registry.adapters.tokens import issue_access_token
 from services.registry.entrypoints.api.schemas import LoginSchema, TokenSchema
 from services.registry.service_layer import handlers
@@ -17,6 +18,12 @@ blp = Blueprint("auth", __name__, description="Access tokens")
 class Token(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
+    @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        description="Too many attempts for this e-mail or from this address (see LOGIN_RATE_LIMIT_* settings)",
+        headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+    )
     def post(self, credentials):
         """Exchange e-mail and password for an access token"""
         context = service_context()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.web import MAX_ID
 from services.registry.domain.rules import ACCREDITATION_STATUSES, PROVIDER_STATUSES
 
 ROLES = ("operator", "authority", "evaluator", "cso", "service")
 LANGUAGES = ("ro", "ru", "en")
+# Ids are 32-bit columns: a bigger number names nothing and would overflow the driver (a 500), so it is a 422.
+AN_ID = validate.Range(min=1, max=MAX_ID)
 
 
 class LabelSchema(Schema):
@@ -126,13 +129,13 @@ class OptionalReasonSchema(Schema):
 
 
 class AccreditationQuerySchema(Schema):
-    provider_id = fields.Integer()
+    provider_id = fields.Integer(validate=AN_ID)
     service_type = fields.String()
     status = fields.String(validate=validate.OneOf(ACCREDITATION_STATUSES))
 
 
 class ValidityQuerySchema(Schema):
-    provider_id = fields.Integer(required=True)
+    provider_id = fields.Integer(required=True, validate=AN_ID)
     service_type = fields.String(required=True)
     district_code = fields.String(required=True)
     on = fields.Date(load_default=None, metadata={"description": "The day asked about; today in Chișinău if absent"})
@@ -163,7 +166,7 @@ class UserCreateSchema(Schema):
     full_name = fields.String(load_default=None, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     district_code = fields.String(load_default=None)
-    provider_id = fields.Integer(load_default=None)
+    provider_id = fields.Integer(load_default=None, validate=AN_ID)
     language = fields.String(load_default="ro", validate=validate.OneOf(LANGUAGES))
 
 
@@ -181,13 +184,13 @@ class UserSchema(Schema):
 class UserQuerySchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     district_code = fields.String()
-    provider_id = fields.Integer()
+    provider_id = fields.Integer(validate=AN_ID)
     active = fields.Boolean()
 
 
 class LoginSchema(Schema):
     email = fields.Email(required=True)
-    password = fields.String(required=True, load_only=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1000))
 
 
 class TokenSchema(Schema):

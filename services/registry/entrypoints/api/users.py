@@ -42,6 +42,7 @@ class Users(MethodView):
 class Me(MethodView):
     @require_roles(*ROLES)
     @blp.response(200, UserSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="The token is not a registry account's (e.g. a service)")
     def get(self):
         """The account the token belongs to"""
         principal = current_principal()

@@ -1,0 +1,162 @@
+"""Contracts: made from a tender's active awards after the standstill, edited before signature, signed by both
+sides, cancelled or terminated with a reason, and expired by the due-transition command.
+"""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from services.common.auth import current_principal, require_roles
+from services.common.bootstrap import service_context
+from services.contracting.adapters.orm_contracts import Contract, Milestone, MonitoringReport
+from services.contracting.domain import contracts as rules
+from services.contracting.domain import milestones as schedule
+from services.contracting.entrypoints.api.common import make_call, prefix
+from services.contracting.entrypoints.api.schemas_contracts import (
+    ContractEditSchema,
+    ContractListQuerySchema,
+    ContractSchema,
+    ContractsCreateSchema,
+    ContractVersionSchema,
+    DueContractsSchema,
+    ReasonTextSchema,
+)
+from services.contracting.service_layer import contracts, renewals, tenders
+from services.contracting.service_layer.base import ocid, utc
+from services.contracting.service_layer.contracts import ContractRules
+
+blp = Blueprint("contracts", __name__, description="Contracts, their milestones, signatures and versions")
+
+COLUMNS = [c.key for c in Contract.__table__.columns]
+
+
+def contract_rules() -> ContractRules:
+    extra = service_context().settings.extra
+    return ContractRules(extra["renewal"], extra["terms"], extra["change_limits"])
+
+
+def contract_view(contract: Contract) -> dict:
+    """The contract with its milestones (each with its report's state and the computed late flag)."""
+    context = service_context()
+    now = utc(context.clock())
+    with context.session_factory() as session:
+        milestones = contracts.milestones_of(session, contract.id)
+        standing = {
+            r.milestone_id: r
+            for r in session.scalars(
+                select(MonitoringReport)
+                .where(MonitoringReport.contract_id == contract.id)
+                .order_by(MonitoringReport.id)
+            )
+        }
+    return {
+        **{column: getattr(contract, column) for column in COLUMNS},
+        "ocid": ocid(prefix(), contract.tender_id),
+        "currency": "MDL",
+        "signatures": {
+            rules.AUTHORITY: {"signed_by": contract.authority_signed_by, "signed_at": contract.authority_signed_at},
+            rules.PROVIDER: {"signed_by": contract.provider_signed_by, "signed_at": contract.provider_signed_at},
+        },
+        "milestones": [_milestone_view(m, standing.get(m.id), now) for m in milestones],
+        "allowed_actions": rules.allowed_actions(contract.status),
+    }
+
+
+def _milestone_view(milestone: Milestone, report: MonitoringReport | None, now) -> dict:
+    filed = report is not None and report.status != schedule.RETURNED
+    submitted_at = utc(report.submitted_at) if filed else None
+    return {
+        **{c.key: getattr(milestone, c.key) for c in Milestone.__table__.columns},
+        "report_status": report.status if report else None,
+        "late": schedule.is_late(utc(milestone.report_due_at), submitted_at, now),
+    }
+
+
+@blp.route("/tenders/<int:tender_id>/contracts")
+class TenderContracts(MethodView):
+    @blp.response(200, ContractSchema(many=True))
+    def get(self, tender_id):
+        """The tender's contracts (public)"""
+        tenders.get_tender(service_context().uow(), tender_id, current_principal())
+        return [contract_view(c) for c in contracts.list_contracts(make_call(), {"tender_id": tender_id})]
+
+    @require_roles("authority", "service")
+    @blp.arguments(ContractsCreateSchema)
+    @blp.response(200, ContractSchema(many=True))
+    @blp.alt_response(201, schema=ContractSchema(many=True), description="at least one contract was made")
+    def post(self, data, tender_id):
+        """Make a contract for every active award that has none (after the standstill; harmless to repeat)"""
+        made, new = contracts.create_contracts(make_call(), contract_rules(), tender_id, data)
+        return [contract_view(c) for c in made], 201 if new else 200
+
+
+@blp.route("/contracts")
+class Contracts(MethodView):
+    @blp.arguments(ContractListQuerySchema, location="query")
+    @blp.response(200, ContractSchema(many=True))
+    def get(self, filters):
+        """Contracts (public); an authority sees its district's"""
+        return [contract_view(c) for c in contracts.list_contracts(make_call(), filters)]
+
+
+@blp.route("/contracts/<int:contract_id>")
+class ContractById(MethodView):
+    @blp.response(200, ContractSchema)
+    def get(self, contract_id):
+        """One contract with its milestones, signatures and allowed actions (public)"""
+        return contract_view(contracts.get_contract(make_call(), contract_id))
+
+    @require_roles("authority")
+    @blp.arguments(ContractEditSchema)
+    @blp.response(200, ContractSchema)
+    def patch(self, data, contract_id):
+        """Before anyone signs: move the start, change KPIs, regenerate or write the milestones"""
+        return contract_view(contracts.edit_pending(make_call(), contract_rules(), contract_id, data))
+
+
+@blp.route("/contracts/<int:contract_id>/versions")
+class Versions(MethodView):
+    @blp.response(200, ContractVersionSchema(many=True))
+    def get(self, contract_id):
+        """Every version of the contract's terms, oldest first (public)"""
+        return contracts.versions(make_call(), contract_id)
+
+
+@blp.route("/contracts/<int:contract_id>/sign")
+class Sign(MethodView):
+    @require_roles("authority", "cso")
+    @blp.response(200, ContractSchema)
+    def post(self, contract_id):
+        """Sign for your side (the district's authority or the provider); both signatures make it active"""
+        return contract_view(contracts.sign(make_call(), contract_id))
+
+
+@blp.route("/contracts/<int:contract_id>/cancel")
+class Cancel(MethodView):
+    @require_roles("authority")
+    @blp.arguments(ReasonTextSchema)
+    @blp.response(200, ContractSchema)
+    def post(self, data, contract_id):
+        """Cancel a contract not yet in force, with the reason"""
+        return contract_view(contracts.end(make_call(), contract_id, "cancel", data["reason"]))
+
+
+@blp.route("/contracts/<int:contract_id>/terminate")
+class Terminate(MethodView):
+    @require_roles("authority")
+    @blp.arguments(ReasonTextSchema)
+    @blp.response(200, ContractSchema)
+    def post(self, data, contract_id):
+        """Terminate an active contract early, with the reason"""
+        return contract_view(contracts.end(make_call(), contract_id, "terminate", data["reason"]))
+
+
+@blp.route("/contracts/transitions/due")
+class DueTransitions(MethodView):
+    @require_roles("service", "operator")
+    @blp.response(200, DueContractsSchema)
+    def post(self):
+        """Expire contracts past their end; announce contract.expiring once in the notice window (repeatable)"""
+        return renewals.apply_due(make_call(), contract_rules())

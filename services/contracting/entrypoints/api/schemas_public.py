@@ -1,0 +1,166 @@
+"""Request and response shapes of the public side: OCDS packages, the change feed, public views, exports, and
+audit verification."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.contracting.entrypoints.api.schemas import UtcDateTime
+
+DISTRICT = validate.Regexp(r"^MD-[A-Z]{2}$", error="a district code such as MD-CU")
+OCDS_TENDER_STATUSES = ["planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"]
+
+
+class CursorQuerySchema(Schema):
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ReleasesQuerySchema(CursorQuerySchema):
+    ocid = fields.String(validate=validate.Length(min=3, max=120))
+    date_from = fields.AwareDateTime()
+    date_to = fields.AwareDateTime()
+
+    @validates_schema
+    def period_in_order(self, data, **_kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] >= data["date_to"]:
+            raise ValidationError("date_to must be after date_from", "date_to")
+
+
+class RecordQuerySchema(Schema):
+    ocid = fields.String(required=True, validate=validate.Length(min=3, max=120))
+
+
+class FeedChangeSchema(Schema):
+    position = fields.Integer()
+    event_type = fields.String()
+    ocid = fields.String()
+    tender_id = fields.Integer(allow_none=True)
+    district_code = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    release_id = fields.String()
+    date = UtcDateTime()
+    release = fields.Dict()
+
+
+class FeedSchema(Schema):
+    changes = fields.List(fields.Nested(FeedChangeSchema))
+    cursor = fields.Integer()
+    next_cursor = fields.Integer()
+    has_more = fields.Boolean()
+    next = fields.String(allow_none=True)
+
+
+class CallsQuerySchema(Schema):
+    district_code = fields.String(validate=DISTRICT)
+    status = fields.String(validate=validate.OneOf(OCDS_TENDER_STATUSES))
+
+
+class CallSummarySchema(Schema):
+    ocid = fields.String()
+    tender_id = fields.Integer(allow_none=True)
+    district_code = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    first_published = UtcDateTime(attribute="first_date")
+    releases = fields.Integer(attribute="release_count")
+
+
+class CallSchema(CallSummarySchema):
+    compiled_release = fields.Dict(attribute="compiled")
+
+
+class ClarificationSchema(Schema):
+    id = fields.String()
+    question = fields.String(allow_none=True)
+    asked_at = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True)
+    answered_at = fields.String(allow_none=True)
+
+
+class ExportQuerySchema(Schema):
+    district_code = fields.String(validate=DISTRICT)
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class AwardRowSchema(Schema):
+    """One award in the export (money as a string of MDL with two decimals)."""
+
+    ocid = fields.String()
+    tender_id = fields.Integer(allow_none=True)
+    district_code = fields.String(allow_none=True)
+    buyer = fields.String(allow_none=True)
+    tender_title = fields.String(allow_none=True)
+    award_id = fields.String()
+    status = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+    supplier_name = fields.String(allow_none=True)
+    supplier_idno = fields.String(allow_none=True)
+    places = fields.Integer(allow_none=True)
+    amount = fields.String(allow_none=True)
+    currency = fields.String(allow_none=True)
+
+
+class ContractRowSchema(Schema):
+    ocid = fields.String()
+    tender_id = fields.Integer(allow_none=True)
+    district_code = fields.String(allow_none=True)
+    buyer = fields.String(allow_none=True)
+    contract_id = fields.String()
+    award_id = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    date_signed = fields.String(allow_none=True)
+    start_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    supplier_name = fields.String(allow_none=True)
+    supplier_idno = fields.String(allow_none=True)
+    amount = fields.String(allow_none=True)
+    currency = fields.String(allow_none=True)
+    reports_accepted = fields.Integer()
+
+
+def export_doc(rows: Schema) -> dict:
+    """An export answers its rows as JSON, or (format=csv) the same rows as text/csv."""
+    content = {"application/json": {"schema": rows}, "text/csv": {"schema": {"type": "string"}}}
+    return {"responses": {"200": {"description": "The rows, as JSON or CSV", "content": content}}}
+
+
+class PublicContractsQuerySchema(Schema):
+    district_code = fields.String(validate=DISTRICT)
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class PublicContractSchema(Schema):
+    ocid = fields.String()
+    tender_id = fields.Integer(allow_none=True)
+    district_code = fields.String(allow_none=True)
+    supplier = fields.Dict(allow_none=True)
+    contract = fields.Dict()
+    accepted_reports = fields.List(fields.Dict())
+
+
+class BrokenLinkSchema(Schema):
+    seq = fields.Integer()
+    action = fields.String()
+    at = UtcDateTime()
+    problem = fields.String()
+
+
+class UnanchoredSchema(Schema):
+    position = fields.Integer()
+    event_type = fields.String()
+    payload_hash = fields.String()
+
+
+class VerificationSchema(Schema):
+    tender_id = fields.Integer()
+    intact = fields.Boolean()
+    entries = fields.Integer()
+    head_hash = fields.String(allow_none=True)
+    first_broken = fields.Nested(BrokenLinkSchema, allow_none=True)
+    unanchored = fields.List(fields.Nested(UnanchoredSchema))
+    summary = fields.Method("_summary")
+
+    def _summary(self, verification) -> str:
+        return verification.summary()

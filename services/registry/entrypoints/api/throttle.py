@@ -1,0 +1,59 @@
+"""Log-in throttling: password guessing against one account, or from one address, is answered 429 + Retry-After.
+
+Flask-Limiter counts every POST /auth/token in a moving window, twice: per (client address, e-mail) — stops a
+guesser on one account without locking its owner out from elsewhere — and per client address — stops one
+address spraying many accounts. Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so the client
+address is the caller's, not the proxy's.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Blueprint, Flask, jsonify, request
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+TOO_MANY = "too many log-in attempts; wait and try again"
+
+
+def client_address() -> str:
+    return get_remote_address() or "unknown"
+
+
+def client_address_and_email() -> str:
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # unreadable JSON is answered 400 elsewhere; it names no account
+        body = None
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"{client_address()}|{str(email or '').strip().lower()[:320]}"
+
+
+def throttle_log_in(app: Flask, blueprint: Blueprint, options: dict) -> Limiter:
+    """Limits the log-in blueprint of ``app``; one Limiter per app, so apps (and tests) never share counters."""
+    limiter = Limiter(
+        key_func=client_address,
+        app=app,
+        storage_uri=options["rate_limit_storage_uri"],
+        strategy="moving-window",
+        key_prefix="sscp-registry-login",
+        # A shared store (redis) that goes away degrades to per-process counting, not to no limit (or a 500).
+        in_memory_fallback_enabled=True,
+    )
+    # Only refused log-ins count: guessing is throttled, while services that log in often (the flows' account,
+    # one log-in per flow run) are never locked out by their own successes.
+    failed = {"error_message": TOO_MANY, "deduct_when": lambda response: response.status_code != 200}
+    limiter.limit(options["login_limit_per_address"], key_func=client_address, **failed)(blueprint)
+    limiter.limit(options["login_limit_per_account"], key_func=client_address_and_email, **failed)(blueprint)
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_attempts(exc: RateLimitExceeded):
+        resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+        retry_after = max(1, math.ceil(max(resets, default=time.time() + 60) - time.time()))
+        body = {"code": 429, "status": "Too Many Requests", "message": f"{exc.description}", "retry_after": retry_after}
+        return jsonify(body), 429, {"Retry-After": str(retry_after)}
+
+    return limiter
