@@ -43,12 +43,6 @@ def another_process_creates_the_queue_table_first(brokerless_bus_url):
     assert created, "the race was staged"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: services/common/bus/connection.py connect() retries IntegrityError only; losing kombu's "
-    "create_all race raises OperationalError ('table kombu_queue already exists') and the process dies",
-)
 def test_a_process_that_loses_the_race_to_create_the_bus_tables_still_connects(
     another_process_creates_the_queue_table_first,
 ):

@@ -35,12 +35,6 @@ class MessageOnADroppedConnection:
         raise BrokenPipeError(32, "Broken pipe")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: EventConsumer.handle acks inside its retry loop, so an ack on a dropped connection is retried "
-    "forever (re-running the handler each time) instead of reaching ConsumerMixin (services/common/bus/consumer.py)",
-)
 def test_an_ack_that_fails_on_a_dropped_connection_is_raised_at_once_and_the_event_is_handled_once():
     started_runs: list[str] = []  # what the flow bridge's handler would start: one flow run per event
     bridge = kombu.Connection("memory://")

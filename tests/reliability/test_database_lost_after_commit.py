@@ -46,12 +46,6 @@ def registry(postgres_database, brokerless_bus_url, tmp_path, token_mint):
     app.extensions["service_context"].engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: register_provider lazy-loads provider.accreditations after uow.commit() "
-    "(services/registry/service_layer/handlers.py), so losing the database then turns a committed write into a 500",
-)
 def test_a_registration_committed_just_before_the_database_goes_away_is_answered_201(registry, token_mint):
     context = registry.extensions["service_context"]
     fault = DatabaseLostAfterCommit(context)

@@ -262,12 +262,6 @@ def test_no_error_answered_to_a_write_during_a_postgresql_restart_leaks_a_stack_
     assert leaking([write for write in postgres_restart.writes if write.phase != "before"]) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: /readyz puts the driver's error text in its anonymous 503 body (psycopg, database host and port; "
-    "services/common/web.py readyz)",
-)
 @pytest.mark.parametrize("service", SERVICES)
 def test_readyz_during_a_postgresql_outage_names_the_failed_check_without_driver_details(postgres_restart, service):
     outage = [answer for answer in postgres_restart.readiness[service] if answer.status == 503]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import amqp
 from kombu import Connection, Exchange, Producer
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from services.common.bus.topology import declare_all
 
@@ -55,7 +55,8 @@ def connect(url: str, declare: bool = True, attempts: int = 5) -> Connection:
         try:
             declare_all(connection)
             return connection
-        except IntegrityError:
+        except (IntegrityError, OperationalError):
+            # Processes starting at once on a fresh bus also race on creating kombu's tables ("already exists").
             # kombu's SQL transport races when processes create the same queue row at once; the row now
             # exists, and a fresh connection (its session is spoiled by the failed commit) will find it.
             connection.release()

@@ -90,15 +90,12 @@ class EventConsumer(ConsumerMixin):
         while not self.should_stop:
             try:
                 self.process(envelope)
-                message.ack()
-                self.handled += 1
-                log.debug("%s: handled %s", self.queue_name, envelope.type, extra=_log_fields(envelope))
-                return
             except self.transient_errors as exc:
                 # Infrastructure away: never park for that; wait and try the same event again.
                 log.warning("%s: %s on %s; retrying", self.queue_name, exc, envelope.type, extra=_log_fields(envelope))
                 time.sleep(min(0.5 * 2 ** min(failures, 5), 10))
                 failures += 1
+                continue
             except Exception as exc:
                 failures += 1
                 log.exception(
@@ -112,6 +109,13 @@ class EventConsumer(ConsumerMixin):
                     self.park(body, message, f"{type(exc).__name__}: {exc}")
                     return
                 time.sleep(0.2 * 2**failures)
+                continue
+            # Outside the try: an ack on a dropped connection must reach ConsumerMixin, which reconnects; the
+            # broker redelivers the unacked message and the ledger drops the repeat.
+            message.ack()
+            self.handled += 1
+            log.debug("%s: handled %s", self.queue_name, envelope.type, extra=_log_fields(envelope))
+            return
         message.requeue()
 
     def park(self, body, message: Message, reason: str) -> None:

@@ -77,8 +77,8 @@ def register_provider(uow: UnitOfWork, data: dict, now: datetime | None = None) 
         with unique("idno", duplicate):
             uow.session.flush()
         uow.emit("provider.registered", provider_payload(provider))
+        provider.accreditations  # noqa: B018 (loaded before the commit: nothing may touch the database after it)
         uow.commit()
-        provider.accreditations  # noqa: B018 (loaded now, while the session is open, for the response)
         return provider
 
 

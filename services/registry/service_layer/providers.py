@@ -19,6 +19,7 @@ def update_provider(uow: UnitOfWork, provider_id: int, changes: dict, actor: Act
         provider = uow.session.get(Provider, provider_id)
         if provider is None:
             raise NotFound(f"provider {provider_id} does not exist")
+        provider.accreditations  # noqa: B018 (loaded before the commit: nothing may touch the database after it)
         if "districts_served" in changes:
             changes = {**changes, "districts_served": sorted(set(changes["districts_served"]))}
             check_districts(uow.session, changes["districts_served"])
@@ -31,7 +32,6 @@ def update_provider(uow: UnitOfWork, provider_id: int, changes: dict, actor: Act
             uow.session.flush()
             uow.emit("provider.updated", provider_payload(provider))
             uow.commit()
-        provider.accreditations  # noqa: B018 (loaded now, while the session is open, for the response)
         return provider
 
 
