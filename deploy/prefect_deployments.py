@@ -5,20 +5,44 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import os
 from pathlib import Path
+
+from prefect.schedules import Cron, Interval, Schedule
 
 from flows.award_stage import award_stage
 from flows.evaluation_stage import evaluation_stage
+from flows.renewal_sweep import renewal_sweep
 from flows.tender_stage import tender_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # deployment name -> flow; a deployment is addressed as "<flow name>/<deployment name>"
-DEPLOYMENTS = {"tender-stage": tender_stage, "evaluation-stage": evaluation_stage, "award-stage": award_stage}
+DEPLOYMENTS = {
+    "tender-stage": tender_stage,
+    "evaluation-stage": evaluation_stage,
+    "award-stage": award_stage,
+    "renewal-sweep": renewal_sweep,
+}
+# The sweep runs every morning before the departments open (RENEWAL_SWEEP_CRON, Chișinău time); the demo, whose
+# contracts last a minute, sets RENEWAL_SWEEP_INTERVAL_SECONDS instead. Any deployment runs by hand from the UI.
+RENEWAL_SWEEP_CRON = "0 6 * * *"
+TIMEZONE = "Europe/Chisinau"
+
+
+def schedules(name: str) -> list[Schedule]:
+    if name != "renewal-sweep":
+        return []  # the stages are started by events and deadlines, not by the clock
+    interval = os.environ.get("RENEWAL_SWEEP_INTERVAL_SECONDS")
+    if interval:
+        return [Interval(float(interval), timezone=TIMEZONE)]
+    return [Cron(os.environ.get("RENEWAL_SWEEP_CRON", RENEWAL_SWEEP_CRON), timezone=TIMEZONE)]
 
 
 def runner_deployments():
-    return [flow.to_deployment(name=name, tags=["sscp"]) for name, flow in DEPLOYMENTS.items()]
+    return [
+        flow.to_deployment(name=name, tags=["sscp"], schedules=schedules(name)) for name, flow in DEPLOYMENTS.items()
+    ]
 
 
 def wait_for_prefect_server(timeout: float = 180) -> None:
@@ -68,7 +92,12 @@ def register_on_pool(pool: str) -> list[str]:
         source = flow.from_source(source=str(ROOT), entrypoint=_entrypoint(flow))
         with contextlib.redirect_stdout(io.StringIO()):  # Prefect prints a banner and a table; we print one line
             deployment_id = source.deploy(
-                name=name, work_pool_name=pool, tags=["sscp"], print_next_steps=False, ignore_warnings=True
+                name=name,
+                work_pool_name=pool,
+                tags=["sscp"],
+                schedules=schedules(name),
+                print_next_steps=False,
+                ignore_warnings=True,
             )
         ids.append(deployment_id)
     return [str(deployment_id) for deployment_id in ids]

@@ -42,6 +42,14 @@ def embedded_environment() -> dict[str, str]:
         "CONTRACTING_MIN_TENDERING_SECONDS": "20",
         "CONTRACTING_MIN_AMENDMENT_EXTENSION_SECONDS": "20",
         "CONTRACTING_STANDSTILL_SECONDS": "30",
+        # Contracts too: a month lasts 5 s (a 12-month contract a minute, a continuity "day" 1/6 s), the notice
+        # window 25 s; the renewal sweep (daily in production) runs every 10 s.
+        "CONTRACTING_CONTRACT_MONTH_SECONDS": "5",
+        "CONTRACTING_RENEWAL_NOTICE_SECONDS": "25",
+        "CONTRACTING_REPORT_GRACE_SECONDS": "3",
+        "CONTRACTING_EVALUATION_SECONDS": "20",
+        "CONTRACTING_SIGNATURE_MARGIN_SECONDS": "5",
+        "RENEWAL_SWEEP_INTERVAL_SECONDS": "10",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

@@ -104,6 +104,22 @@ class ServiceClient:
     def create_contracts(self, tender_id: int) -> list:
         return self.request("POST", "contracting", f"/tenders/{tender_id}/contracts")
 
+    # contracts: the renewal sweep
+    def apply_contract_transitions(self) -> dict:
+        return self.request("POST", "contracting", "/contracts/transitions/due")
+
+    def renewals_due(self) -> list:
+        return self.request("GET", "contracting", "/renewals/due")
+
+    def propose_renewal(self, contract_id: int) -> dict:
+        return self.request("POST", "contracting", f"/contracts/{contract_id}/renewal", json={})
+
+    def retender(self, contract_id: int) -> dict:
+        return self.request("POST", "contracting", f"/contracts/{contract_id}/retender")
+
+    def check_continuity(self) -> dict:
+        return self.request("POST", "contracting", "/continuity/check")
+
     # notifications
     def deliveries(self, ocid: str, event_type: str) -> list:
         params = {"correlation_id": ocid, "event_type": event_type, "page_size": 100}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 THRESHOLDS_DAYS = (90, 60, 30)
+DAY = timedelta(days=1)
 
 NONE = "none"
 LOW = "low"
@@ -36,23 +37,24 @@ def covering(end_at: datetime, candidates: list[Successor]) -> Successor | None:
     return None
 
 
-def days_left(end_at: datetime, now: datetime) -> int:
-    return max(0, (end_at - now) // timedelta(days=1))
+def days_left(end_at: datetime, now: datetime, day: timedelta = DAY) -> int:
+    """Whole days to the end; ``day`` is shorter when the demo compresses the calendar (see TermRules.day)."""
+    return max(0, (end_at - now) // day)
 
 
-def risk(end_at: datetime, now: datetime, covered: bool) -> str:
+def risk(end_at: datetime, now: datetime, covered: bool, day: timedelta = DAY) -> str:
     if covered:
         return NONE
-    left = days_left(end_at, now)
+    left = days_left(end_at, now, day)
     for threshold, level in zip(sorted(THRESHOLDS_DAYS), (CRITICAL, HIGH, MEDIUM), strict=True):
         if left <= threshold:
             return level
     return LOW
 
 
-def crossed(end_at: datetime, now: datetime) -> list[int]:
+def crossed(end_at: datetime, now: datetime, day: timedelta = DAY) -> list[int]:
     """The thresholds (days before the end) the contract is already inside, widest first."""
-    left = days_left(end_at, now)
+    left = days_left(end_at, now, day)
     return [threshold for threshold in THRESHOLDS_DAYS if left <= threshold]
 
 

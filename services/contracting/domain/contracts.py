@@ -69,6 +69,11 @@ class TermRules:
         day = min(moment.day, calendar.monthrange(year, month)[1])
         return moment.replace(year=year, month=month, day=day)
 
+    @property
+    def day(self) -> timedelta:
+        """A day on the same clock: a 30th of the compressed month, so 90/60/30-day alerts keep their proportions."""
+        return timedelta(days=1) if self.month_override is None else self.month_override / 30
+
     def default_start(self, standstill_end: datetime) -> datetime:
         """The day after the standstill ends, at midnight UTC (at once when months are compressed)."""
         if self.month_override is not None:

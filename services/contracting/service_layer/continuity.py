@@ -199,10 +199,10 @@ def assess(call: Call, setup: ContractRules, contract: Contract) -> dict:
         "places": contract.places,
         "start_at": utc(contract.start_at),
         "end_at": end_at,
-        "days_left": continuity.days_left(end_at, call.now),
+        "days_left": continuity.days_left(end_at, call.now, setup.terms.day),
         "covered": cover is not None,
         "successor": None if cover is None else {"kind": cover.kind, "id": cover.ref_id, "ready_at": cover.ready_at},
-        "risk": continuity.risk(end_at, call.now, cover is not None),
+        "risk": continuity.risk(end_at, call.now, cover is not None, setup.terms.day),
     }
 
 
@@ -215,7 +215,7 @@ def check(call: Call, setup: ContractRules) -> dict:
         with call.uow:
             tender, contract = load_contract(call, contract_id, scoped=False)
             state = assess(call, setup, contract)
-            outcome = _alerts(call, tender, contract, state)
+            outcome = _alerts(call, setup, tender, contract, state)
             if outcome.emit_at_risk:
                 raised.append({"contract_id": contract_id, "threshold_days": outcome.emit_at_risk})
             if outcome.emit_restored:
@@ -225,12 +225,14 @@ def check(call: Call, setup: ContractRules) -> dict:
     return {"checked": len(entries), "entries": entries, "raised": raised, "restored": restored}
 
 
-def _alerts(call: Call, tender: Tender, contract: Contract, state: dict) -> continuity.AlertDecision:
+def _alerts(
+    call: Call, setup: ContractRules, tender: Tender, contract: Contract, state: dict
+) -> continuity.AlertDecision:
     session = call.uow.session
     alerts = list(session.scalars(select(ContinuityAlert).where(ContinuityAlert.contract_id == contract.id)))
     already = {a.threshold_days for a in alerts if a.term == contract.renewals}
     still_open = [a for a in alerts if a.restored_at is None]
-    crossed = continuity.crossed(state["end_at"], call.now)
+    crossed = continuity.crossed(state["end_at"], call.now, setup.terms.day)
     decision = continuity.decide_alerts(state["covered"], crossed, already, bool(still_open))
     session.add_all(
         ContinuityAlert(contract_id=contract.id, term=contract.renewals, threshold_days=threshold, raised_at=call.now)

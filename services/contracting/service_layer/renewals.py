@@ -52,7 +52,7 @@ def _due_step(call: Call, setup: ContractRules, tender, contract: Contract) -> s
         return "expire"
     if contract.expiring_notified_at is None and renewal.in_notice_window(setup.policy, end_at, call.now):
         contract.expiring_notified_at = call.now
-        days = (end_at - call.now).days
+        days = (end_at - call.now) // setup.terms.day
         record(call, tender, "contract_expiring", payload(call, contract, days_left=days), "contract.expiring")
         return "expiring"
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from services.contracting.domain import continuity
+from services.contracting.domain.contracts import TermRules
 
 END = datetime(2027, 12, 16, tzinfo=UTC)
 
@@ -34,3 +35,11 @@ def test_cover_or_a_renewal_out_of_every_threshold_restores_open_alerts():
     assert continuity.decide_alerts(True, [90], {90}, True).emit_restored
     assert continuity.decide_alerts(False, [], {90}, True).emit_restored
     assert not continuity.decide_alerts(True, [90], {90}, False).emit_restored
+
+
+def test_a_compressed_calendar_keeps_the_thresholds_in_proportion_to_its_month():
+    terms = TermRules(month_override=timedelta(seconds=6))  # the demo's month: a day is 0.2 s
+    assert terms.day == timedelta(seconds=0.2)
+    assert continuity.crossed(END, END - timedelta(seconds=11), terms.day) == [90, 60]
+    assert continuity.risk(END, END - timedelta(seconds=30), False, terms.day) == "low"
+    assert TermRules().day == timedelta(days=1)
