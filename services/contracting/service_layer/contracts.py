@@ -31,6 +31,9 @@ from services.contracting.service_layer.base import (
     utc,
 )
 
+# Roles that act on any contract: operators by office, the flows (service) on the clock.
+OVERSEERS = ("operator", "service")
+
 
 @dataclass(frozen=True)
 class ContractRules:
@@ -66,11 +69,27 @@ def visible(contract: Contract, principal: Principal | None) -> bool:
     return not district_bound or contract.district_code == principal.district_code
 
 
+def is_party(contract: Contract, principal: Principal | None) -> bool:
+    """Who may act on a contract: its district's authority, its provider's CSO, an operator or the flows."""
+    if principal is None:
+        return False
+    if principal.role in OVERSEERS:
+        return True
+    if principal.role == "authority":
+        return principal.district_code == contract.district_code
+    if principal.role == "cso":
+        return principal.provider_id is not None and int(principal.provider_id) == contract.provider_id
+    return False
+
+
 def load_contract(call: Call, contract_id: int, *, scoped: bool = True) -> tuple[Tender, Contract]:
-    """The contract and its tender, both row-locked (tender first, the order every writer follows)."""
+    """The contract and its tender, both row-locked (tender first, the order every writer follows).
+
+    A caller who is not a party is told the contract does not exist, before any check of its state, so the
+    refusal says nothing a missing contract would not (like another district's tender, see load_tender)."""
     session = call.uow.session
     found = session.get(Contract, contract_id)
-    if found is None or (scoped and not visible(found, call.principal)):
+    if found is None or (scoped and not is_party(found, call.principal)):
         raise NotFound(f"contract {contract_id} does not exist")
     tender = load_tender(call, found.tender_id, scoped=False)
     return tender, session.get(Contract, contract_id, with_for_update=True, populate_existing=True)
@@ -294,7 +313,7 @@ def sign(call: Call, contract_id: int) -> Contract:
     with call.uow:
         tender, contract = load_contract(call, contract_id)
         rules.transition(contract.status, "sign")
-        side = _side(call, contract)
+        side = _side(call)
         signed = rules.sign(side, _signed(contract))
         setattr(contract, f"{side}_signed_by", call.actor)
         setattr(contract, f"{side}_signed_at", call.now)
@@ -308,12 +327,13 @@ def sign(call: Call, contract_id: int) -> Contract:
         return contract
 
 
-def _side(call: Call, contract: Contract) -> str:
+def _side(call: Call) -> str:
+    """The side the caller signs for; load_contract has already turned away anyone not a party."""
     if call.role == "authority":
         return rules.AUTHORITY
-    if call.principal.provider_id != contract.provider_id:
-        raise Forbidden("only the provider named in the contract may sign for it")
-    return rules.PROVIDER
+    if call.role == "cso":
+        return rules.PROVIDER
+    raise Forbidden("only the district's authority or the provider named in the contract signs it")
 
 
 def _signed(contract: Contract) -> set[str]:

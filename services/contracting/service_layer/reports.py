@@ -14,9 +14,8 @@ from services.contracting.adapters.orm_contracts import Contract, Milestone, Mon
 from services.contracting.domain import contracts as contract_rules
 from services.contracting.domain import milestones as schedule
 from services.contracting.service_layer.base import Call, money, record, utc
-from services.contracting.service_layer.contracts import get_contract, load_contract, payload
+from services.contracting.service_layer.contracts import get_contract, is_party, load_contract, payload
 
-PARTY_ROLES = ("operator", "service")
 BENEFICIARIES = "beneficiaries_served"
 
 
@@ -116,15 +115,9 @@ def reports(call: Call, contract_id: int) -> list[MonitoringReport]:
     contract = get_contract(call, contract_id)
     with call.uow:
         query = select(MonitoringReport).where(MonitoringReport.contract_id == contract.id)
-        if not _party(call, contract):
+        if not is_party(contract, call.principal):
             query = query.where(MonitoringReport.status == schedule.ACCEPTED)
         return list(call.uow.session.scalars(query.order_by(MonitoringReport.id)))
-
-
-def _party(call: Call, contract: Contract) -> bool:
-    if call.role in PARTY_ROLES or call.role == "authority":
-        return True
-    return call.role == "cso" and call.principal.provider_id == contract.provider_id
 
 
 def report_view(report: MonitoringReport, milestone: Milestone) -> dict:

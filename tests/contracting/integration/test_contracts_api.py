@@ -138,7 +138,7 @@ def test_signing_by_both_sides_activates_the_contract_and_completes_the_tender(p
     twice = pending.client.post(f"{url}/sign", headers=pending.tokens.authority)
     assert twice.status_code == 409
     stranger = pending.client.post(f"{url}/sign", headers=pending.tokens.cso[6])
-    assert stranger.status_code == 403
+    assert stranger.status_code == 404
     assert pending.refresh()["status"] == "active.contract_pending"
     signed = pending.client.post(f"{url}/sign", headers=pending.tokens.bidder)
     assert signed.json["status"] == "active" and pending.refresh()["status"] == "complete"
@@ -191,6 +191,19 @@ def test_another_district_s_authority_is_told_the_contract_does_not_exist(pendin
     assert pending.client.post(f"{url}/sign", headers=pending.tokens.authority_other).status_code == 404
     assert pending.client.get(CONTRACTS, headers=pending.tokens.authority_other).json == []
     assert pending.client.get(url).status_code == 200  # contracts are public
+
+
+def test_a_cso_not_named_in_a_signed_contract_is_told_it_does_not_exist_not_that_it_is_signed(active):
+    missing = active.client.post(f"{CONTRACTS}/999999/sign", headers=active.tokens.cso_other)
+    for path in ("sign", "reports"):
+        body = {"milestone_number": 1, "beneficiaries_served": 1, "narrative": "Raport lunar complet."}
+        answer = active.client.post(
+            f"{contract_url(active.contract)}/{path}", json=body, headers=active.tokens.cso_other
+        )
+        assert answer.status_code == 404, answer.json
+        assert answer.json["message"] == missing.json["message"].replace("999999", str(active.contract["id"]))
+        assert "current_status" not in answer.json
+    assert active.client.post(f"{contract_url(active.contract)}/sign", headers=active.tokens.bidder).status_code == 409
 
 
 def test_hand_written_milestones_survive_a_later_kpi_only_edit(pending):

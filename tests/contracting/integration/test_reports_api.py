@@ -107,7 +107,7 @@ def test_reports_are_refused_for_periods_not_begun_unknown_kpis_and_other_provid
     unknown = file_report(active, 1, kpi_values={"smiles": "3"})
     assert unknown.status_code == 422 and "kpi_values" in unknown.json["errors"]
     stranger = file_report(active, 1, headers=active.tokens.cso[6])
-    assert stranger.status_code == 403
+    assert stranger.status_code == 404 and "does not exist" in stranger.json["message"]
     invalid = active.client.post(url, json={"milestone_number": 1}, headers=active.tokens.bidder)
     assert invalid.status_code == 422 and "narrative" in invalid.json["errors"]["json"]
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.web import MAX_ID
 from services.contracting.service_layer.base import utc
+
+CENT = Decimal("0.01")
+# Ids are 32-bit columns: a bigger number names nothing and would overflow the driver (a 500), so it is a 422.
+AN_ID = validate.Range(min=1, max=MAX_ID)
 
 
 class UtcDateTime(fields.AwareDateTime):
@@ -17,7 +22,13 @@ class UtcDateTime(fields.AwareDateTime):
 
 
 def two_places(value: Decimal) -> None:
-    if value != value.quantize(Decimal("0.01")):
+    """At most two decimal places. marshmallow runs every validator even after the range refused the value,
+    and quantizing a number too large for the decimal context (1e30 to the cent) raises InvalidOperation."""
+    try:
+        exact = value == value.quantize(CENT)
+    except InvalidOperation:
+        raise ValidationError("too large to be a number of hundredths") from None
+    if not exact:
         raise ValidationError("at most two decimal places")
 
 
@@ -143,7 +154,7 @@ class ReasonSchema(Schema):
 
 
 class LotChangeSchema(Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, validate=AN_ID)
     places = fields.Integer(validate=validate.Range(min=1, max=100000))
     budget = money_field()
     duration_months = fields.Integer(validate=validate.Range(min=1, max=120))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.contracting.entrypoints.api.schemas import CriterionSchema, UtcDateTime, money_field, two_places
+from services.contracting.entrypoints.api.schemas import AN_ID, CriterionSchema, UtcDateTime, money_field, two_places
 
 
 class QualityAnswerSchema(Schema):
-    criterion_id = fields.Integer(required=True)
+    criterion_id = fields.Integer(required=True, validate=AN_ID)
     answer = fields.String(required=True, validate=validate.Length(min=1, max=20000))
 
 
@@ -23,7 +23,7 @@ class DocumentSchema(Schema):
 
 
 class BidWriteSchema(Schema):
-    lot_id = fields.Integer(required=True)
+    lot_id = fields.Integer(required=True, validate=AN_ID)
     unit_price = money_field(required=True)
     places = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
     quality_text = fields.String(required=True, validate=validate.Length(min=1, max=50000))
@@ -99,8 +99,8 @@ class DeclarationSchema(Schema):
 
 
 class ScoreWriteSchema(Schema):
-    bid_id = fields.Integer(required=True)
-    criterion_id = fields.Integer(required=True)
+    bid_id = fields.Integer(required=True, validate=AN_ID)
+    criterion_id = fields.Integer(required=True, validate=AN_ID)
     score = fields.Decimal(required=True, as_string=True, validate=[validate.Range(min=0, max=100), two_places])
     justification = fields.String(required=True, validate=validate.Length(min=10, max=10000))
 
@@ -176,7 +176,7 @@ class RankingSchema(Schema):
 
 
 class ComplaintCreateSchema(Schema):
-    award_id = fields.Integer(load_default=None, allow_none=True)
+    award_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID)
     title = fields.String(required=True, validate=validate.Length(min=5, max=300))
     description = fields.String(required=True, validate=validate.Length(min=10, max=20000))
 

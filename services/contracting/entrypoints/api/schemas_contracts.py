@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.contracting.entrypoints.api.schemas import TenderSchema, UtcDateTime, money_field
+from services.common.web import MAX_ID
+from services.contracting.entrypoints.api.schemas import AN_ID, TenderSchema, UtcDateTime, money_field
 from services.contracting.entrypoints.api.schemas_competition import DocumentSchema
 
 FREQUENCY = fields.String(validate=validate.OneOf(["monthly", "quarterly"]))
@@ -105,8 +106,8 @@ class ContractListQuerySchema(Schema):
     district_code = fields.String()
     service_type = fields.String()
     status = fields.String()
-    provider_id = fields.Integer()
-    tender_id = fields.Integer()
+    provider_id = fields.Integer(validate=AN_ID)
+    tender_id = fields.Integer(validate=AN_ID)
 
 
 class ContractVersionSchema(Schema):
@@ -129,7 +130,8 @@ class DueContractsSchema(Schema):
 
 
 class ReportCreateSchema(Schema):
-    milestone_number = fields.Integer(required=True, validate=validate.Range(min=1))
+    # Matched against a 32-bit column: a bigger number names no period and would overflow the driver.
+    milestone_number = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     beneficiaries_served = fields.Integer(required=True, validate=validate.Range(min=0, max=10**6))
     kpi_values = fields.Dict(keys=fields.String(), values=positive_number(), load_default=dict)
     narrative = fields.String(required=True, validate=validate.Length(min=10, max=50000))

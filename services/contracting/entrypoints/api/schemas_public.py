@@ -9,10 +9,12 @@ from services.contracting.entrypoints.api.schemas import UtcDateTime
 
 DISTRICT = validate.Regexp(r"^MD-[A-Z]{2}$", error="a district code such as MD-CU")
 OCDS_TENDER_STATUSES = ["planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"]
+# Feed positions are 64-bit columns: a cursor beyond names no position and would overflow the driver (a 500).
+MAX_POSITION = 2**63 - 1
 
 
 class CursorQuerySchema(Schema):
-    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_POSITION))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
