@@ -71,6 +71,15 @@ def flows() -> None:
     """Prefect deployments of the stage flows."""
 
 
+@flows.command("server", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def flows_server(arguments: tuple[str, ...]) -> None:
+    """Start the Prefect server (`prefect server start ARGUMENTS`) with the scheduler fix for SQLAlchemy 2.1."""
+    from deploy.prefect_server import start
+
+    start(arguments)
+
+
 @flows.command("serve")
 def flows_serve() -> None:
     """Register the deployments and run their flow runs in this process (embedded mode)."""
