@@ -51,7 +51,6 @@ ONE_SHOT_JOBS = {"migrate", "create-accounts", "prefect-deploy"}
 INFRASTRUCTURE_IMAGES = {
     "postgres": "postgres:16",
     "rabbitmq": "rabbitmq:3.13-management",
-    "prefect-server": "prefecthq/prefect:3.8.8-python3.11",
 }
 DATABASES = {"registry", "contracting", "notifications", "prefect"}
 NAMED_VOLUMES = {"pgdata", "rabbitmq-data", "jwt-keys"}
@@ -264,7 +263,7 @@ def test_infrastructure_runs_on_the_pinned_images():
     all_services = services()
     for name, image in INFRASTRUCTURE_IMAGES.items():
         assert all_services[name]["image"] == image
-    assert set(all_services) == set(PYTHON_COMMANDS) | set(INFRASTRUCTURE_IMAGES)
+    assert set(all_services) == set(PYTHON_COMMANDS) | set(INFRASTRUCTURE_IMAGES) | {"prefect-server"}
 
 
 def test_every_python_process_gets_the_platform_environment():
@@ -370,7 +369,8 @@ def test_prefect_server_keeps_its_state_in_postgres_without_analytics():
         env["PREFECT_SERVER_DATABASE_CONNECTION_URL"],
     )
     assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
-    assert server["command"] == ["prefect", "server", "start", "--host", "0.0.0.0"]
+    assert server["command"] == ["sscp", "flows", "server", "--host", "0.0.0.0"]
+    assert server["image"] == "${SSCP_IMAGE:-sscp:latest}", "the platform's image carries the scheduler fix"
     assert "http://127.0.0.1:4200/api/health" in healthcheck_command(server)
     assert depends_on(server) == {"postgres": "service_healthy"}
 
