@@ -25,7 +25,7 @@ class Tender(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     district_code: Mapped[str] = mapped_column(String(8), index=True)
-    service_type: Mapped[str] = mapped_column(String(60))
+    service_type: Mapped[str] = mapped_column(String(60), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(30), default="draft", index=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
@@ -33,18 +37,40 @@ COLUMNS = [name for name in TenderSchema().fields if name in Tender.__table__.co
 
 
 def tender_view(tender: Tender) -> dict:
-    check = tender_status.next_check(tender.status, deadlines(tender))
     with service_context().session_factory() as session:
-        lots = session.scalars(select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number)).all()
-        criteria = session.scalars(select(Criterion).where(Criterion.tender_id == tender.id).order_by(Criterion.number))
-        return {
-            **{column: getattr(tender, column) for column in COLUMNS},
-            "ocid": ocid(prefix(), tender.id),
-            "lots": lots,
-            "criteria": criteria.all(),
-            "next_check": {"action": check.action, "due_at": check.due_at} if check else None,
-            "allowed_actions": tender_status.allowed_actions(tender.status),
-        }
+        return tender_views(session, [tender])[0]
+
+
+def tender_views(session: Session, tenders_shown: list[Tender]) -> list[dict]:
+    """The tenders as the API shows them, with their lots and criteria loaded in one query each, not per tender."""
+    if not tenders_shown:
+        return []  # a page past the end: no IN () queries
+    ids = [tender.id for tender in tenders_shown]
+    lots = _by_tender(session.scalars(select(Lot).where(Lot.tender_id.in_(ids)).order_by(Lot.number)))
+    criteria = _by_tender(
+        session.scalars(select(Criterion).where(Criterion.tender_id.in_(ids)).order_by(Criterion.number))
+    )
+    shared_prefix = prefix()
+    return [_view(tender, shared_prefix, lots[tender.id], criteria[tender.id]) for tender in tenders_shown]
+
+
+def _by_tender(rows: Iterable[Lot | Criterion]) -> defaultdict[int, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.tender_id].append(row)
+    return grouped
+
+
+def _view(tender: Tender, ocid_prefix: str, lots: list[Lot], criteria: list[Criterion]) -> dict:
+    check = tender_status.next_check(tender.status, deadlines(tender))
+    return {
+        **{column: getattr(tender, column) for column in COLUMNS},
+        "ocid": ocid(ocid_prefix, tender.id),
+        "lots": lots,
+        "criteria": criteria,
+        "next_check": {"action": check.action, "due_at": check.due_at} if check else None,
+        "allowed_actions": tender_status.allowed_actions(tender.status),
+    }
 
 
 @blp.route("/tenders")
@@ -63,10 +89,13 @@ class Tenders(MethodView):
         for name, value in filters.items():
             query = query.where(getattr(Tender, name) == value)
         with service_context().session_factory() as session:
-            pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
+            # COUNT(*) on the filtered table itself: no subquery of every column to build and plan per request.
+            pagination_parameters.item_count = session.scalar(
+                query.with_only_columns(func.count(), maintain_column_froms=True)
+            )
             page = query.order_by(Tender.id.desc()).offset(pagination_parameters.first_item)
             found = list(session.scalars(page.limit(pagination_parameters.page_size)))
-        return [tender_view(t) for t in found]
+            return tender_views(session, found)
 
     @require_roles("authority")
     @blp.arguments(TenderCreateSchema)
