@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from flows.demo.cast import cso
 from flows.demo.platform import Api, Progress, StepFailed, flow_runs_of, prepare_platform
 from flows.demo.scenarios import Scenario, national_round
 from flows.demo.seed import Cast, seed
@@ -89,7 +90,7 @@ def play_round(api: Api, cast: Cast, progress: Progress, supervisor) -> list[Sce
         if not supervisor.alive():
             raise StepFailed(f"a process exited during the round; last log lines:\n{supervisor.log_tail()}")
         if time.monotonic() > deadline:
-            stuck = ", ".join(f"{s.ocid()} ({s.status})" for s in scenarios if not s.finished)
+            stuck = ", ".join(f"{s.ocid()} ({s.state()})" for s in scenarios if not s.finished)
             raise StepFailed(f"the round did not finish within {ROUND_TIMEOUT_SECONDS}s: still open {stuck}")
         time.sleep(1)
 
@@ -108,6 +109,36 @@ def check_outcomes(api: Api, cast: Cast, scenarios: list[Scenario]) -> list[str]
         ):
             problems.append(f"{scenario.ocid()}: expected re-award to the complainant, got {winners}")
     return problems
+
+
+def contracts_table(api: Api, cast: Cast, scenarios: list[Scenario]) -> Table:
+    """Every contract of the round: signed, and for those followed, what the renewal sweep made of them."""
+    table = Table(title="Contracts", show_lines=False)
+    for column in ("contract", "tender", "provider", "status", "ends (UTC)", "renewals", "next"):
+        table.add_column(column)
+    for scenario in scenarios:
+        if scenario.status != "complete":
+            continue
+        names = {cast.providers[offer.cso]: cso(offer.cso).name for offer in scenario.offers}
+        followed = {delivery.contract_id: delivery for delivery in scenario.deliveries}
+        path = f"/tenders/{scenario.tender['id']}/contracts"
+        for contract in api.ok("GET", "contracting", path, cast.operator, "contracts"):
+            delivery = followed.get(contract["id"])
+            upcoming = "—"
+            if delivery and delivery.renewed:
+                upcoming = "renewed by the authority on the sweep's proposal"
+            elif delivery and delivery.successor_ocid:
+                upcoming = f"successor call {delivery.successor_ocid}; continuity risk {delivery.alerted}"
+            table.add_row(
+                str(contract["id"]),
+                scenario.ocid(),
+                names.get(contract["provider_id"], str(contract["provider_id"])),
+                contract["status"],
+                contract["end_at"][11:19],
+                str(contract["renewals"]),
+                upcoming,
+            )
+    return table
 
 
 def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Progress) -> None:
@@ -139,6 +170,7 @@ def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Pro
     if not console.is_terminal:
         console = Console(width=160)  # a log or CI has no terminal width to honour
     console.print(table)
+    console.print(contracts_table(api, cast, scenarios))
     problems = check_outcomes(api, cast, scenarios)
     if problems:
         raise StepFailed("; ".join(problems))

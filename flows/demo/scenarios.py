@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flows.demo.cast import AUTHORITIES, cso, evaluator_emails
+from flows.demo.delivery import RENEWAL, RETENDER, Delivery, sign_contracts
 from flows.demo.platform import Api, expect
 from flows.demo.seed import Cast
 
-FINAL = ("active.contract_pending", "complete", "unsuccessful", "cancelled")
+ENDED = ("unsuccessful", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Scenario:
     offers: list[Offer]
     expected: str
     complain: bool = False
+    duration_months: int = 12
+    # cso key -> share of its places it serves and reports; set: the contracts are followed to renewal/re-tender
+    performance: dict[str, float] = field(default_factory=dict)
+    deliveries: list[Delivery] = field(default_factory=list)
     tender: dict = field(default_factory=dict)
     status: str = "draft"
     scored: bool = False
@@ -45,7 +50,10 @@ class Scenario:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINAL
+        if self.status in ENDED:
+            return True
+        followed = not self.performance or (self.deliveries and all(d.done for d in self.deliveries))
+        return self.status == "complete" and bool(followed)
 
     def start(self, api: Api, cast: Cast, enquiry_seconds: int, tendering_seconds: int) -> None:
         authority = api.login(AUTHORITIES[self.district], cast.password)
@@ -54,7 +62,7 @@ class Scenario:
             "district_code": self.district,
             "service_type": self.service,
             "title": self.title,
-            "description": f"{self.places} locuri, contract de 12 luni.",
+            "description": f"{self.places} locuri, contract de {self.duration_months} luni.",
             "enquiry_end": (now + timedelta(seconds=enquiry_seconds)).isoformat(),
             "submission_deadline": (now + timedelta(seconds=enquiry_seconds + tendering_seconds)).isoformat(),
             "lots": [
@@ -62,7 +70,7 @@ class Scenario:
                     "title": self.title,
                     "places": self.places,
                     "budget": str(self.places * 6000),
-                    "duration_months": 12,
+                    "duration_months": self.duration_months,
                     "max_awards": self.max_awards,
                 }
             ],
@@ -97,6 +105,17 @@ class Scenario:
             self._lodge_complaint(api, cast)
         elif self.status == "active.standstill" and self.complaint_id and not self.complaint_resolved:
             self._uphold(api, cast, authority)
+        if self.status == "active.contract_pending":
+            names = {cast.providers[offer.cso]: cso(offer.cso).name for offer in self.offers}
+            for message in sign_contracts(api, cast, self.tender["id"], authority, names):
+                self.note(message)
+        if self.status == "complete" and self.performance:
+            self._follow_contracts(api, cast, authority)
+
+    def state(self) -> str:
+        """The status, and what a call whose contracts are followed still waits for."""
+        waiting = [d.waiting_for() for d in self.deliveries if not d.done]
+        return f"{self.status}; waiting for {', '.join(waiting)}" if waiting else self.status
 
     def note(self, message: str) -> None:
         self.log.append(message)
@@ -188,11 +207,25 @@ class Scenario:
         self.complaint_resolved = True
         self.note("complaint upheld: the award falls and the call goes back to evaluation")
 
+    def _follow_contracts(self, api: Api, cast: Cast, authority: dict) -> None:
+        if not self.deliveries:
+            contracts = api.ok("GET", "contracting", f"/tenders/{self.tender['id']}/contracts", authority, "contracts")
+            for contract in contracts:
+                key = next(o.cso for o in self.offers if cast.providers[o.cso] == contract["provider_id"])
+                share = self.performance[key]
+                expected = RENEWAL if share >= 0.9 else RETENDER
+                self.deliveries.append(Delivery(contract["id"], key, share, expected))
+        for delivery in self.deliveries:
+            if not delivery.done:
+                delivery.tick(api, cast, authority, self.note)
+
     def _describe(self, api: Api, cast: Cast) -> str:
         if self.status == "active.standstill":
             return f"awarded to {', '.join(self.winners(api, cast))}; standstill running"
-        if self.status in ("active.contract_pending", "complete"):
-            return f"standstill over: {', '.join(self.winners(api, cast))} to sign contracts"
+        if self.status == "active.contract_pending":
+            return f"standstill over: contracts drawn up for {', '.join(self.winners(api, cast))}"
+        if self.status == "complete":
+            return "every contract signed: the call is complete"
         if self.status == "active.evaluation" and self.complaint_resolved:
             return "back in evaluation: ranking again without the fallen award"
         return {
@@ -213,7 +246,8 @@ def national_round() -> list[Scenario]:
             20,
             2,
             [Offer("speranta", "4200", 10, 92), Offer("concordia", "4000", 10, 85), Offer("homecare", "4600", 10, 60)],
-            expected="two contracts",
+            expected="two contracts; one renewed, one re-tendered and flagged by the continuity watch",
+            performance={"speranta": 1.0, "concordia": 0.6},
         ),
         Scenario(
             "unsuccessful",
@@ -235,5 +269,6 @@ def national_round() -> list[Scenario]:
             [Offer("motivatie", "5000", 8, 88), Offer("keystone", "5200", 8, 86)],
             expected="complaint upheld, re-awarded to the complainant",
             complain=True,
+            duration_months=24,  # runs past the end of the demo: no renewal decision for it yet
         ),
     ]
