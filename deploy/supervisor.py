@@ -46,7 +46,7 @@ def embedded_environment() -> dict[str, str]:
         # window 25 s; the renewal sweep (daily in production) runs every 10 s.
         "CONTRACTING_CONTRACT_MONTH_SECONDS": "5",
         "CONTRACTING_RENEWAL_NOTICE_SECONDS": "25",
-        "CONTRACTING_REPORT_GRACE_SECONDS": "3",
+        "CONTRACTING_REPORT_GRACE_SECONDS": "8",  # > the demo's own lag in filing, so no due report is unaccepted
         "CONTRACTING_EVALUATION_SECONDS": "20",
         "CONTRACTING_SIGNATURE_MARGIN_SECONDS": "5",
         "RENEWAL_SWEEP_INTERVAL_SECONDS": "10",
