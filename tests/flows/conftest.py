@@ -24,3 +24,22 @@ def prefect_server(tmp_path_factory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def deployments(prefect_server):
+    """The stages a flow schedules must exist as deployments (the runner would register them)."""
+    from flows.award_stage import award_stage
+    from flows.evaluation_stage import evaluation_stage
+
+    return [flow.to_deployment(name=flow.name).apply() for flow in (evaluation_stage, award_stage)]
+
+
+@pytest.fixture
+def platform(tmp_path, monkeypatch, deployments):
+    """The three services over HTTP, with the flows pointed at them and logged in as the service account."""
+    from tests.flows.live_platform import point_flows_at, start_platform
+
+    platform = start_platform(tmp_path, monkeypatch)
+    point_flows_at(platform, monkeypatch)
+    return platform

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlalchemy import select
@@ -18,20 +17,7 @@ from flows.renewal_sweep import renewal_sweep
 from flows.tender_stage import tender_stage
 from services.common.bus.envelope import Envelope
 from services.contracting.adapters.orm import OutboxMessage
-from tests.flows.live_platform import point_flows_at, start_platform
 from tests.flows.test_stage_flows import bid_and_score, publish_tender, score_everything, seed_people
-
-
-@pytest.fixture(scope="module")
-def deployments(prefect_server):
-    return [flow.to_deployment(name=flow.name).apply() for flow in (evaluation_stage, award_stage)]
-
-
-@pytest.fixture
-def platform(tmp_path, monkeypatch, deployments):
-    platform = start_platform(tmp_path, monkeypatch)
-    point_flows_at(platform, monkeypatch)
-    return platform
 
 
 def signed_contracts(platform, people) -> list[dict]:

@@ -7,29 +7,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from flows.award_stage import award_stage
 from flows.evaluation_stage import evaluation_stage
 from flows.scheduling import TenderRef, pending_runs
 from flows.tender_stage import tender_stage
 from services.registry.service_layer.handlers import create_user
-from tests.flows.live_platform import PASSWORD, point_flows_at, start_platform
+from tests.flows.live_platform import PASSWORD
 
 DISTRICT = "MD-CU"
-
-
-@pytest.fixture(scope="module")
-def deployments(prefect_server):
-    """The stages a flow schedules must exist as deployments (the runner would register them)."""
-    return [flow.to_deployment(name=flow.name).apply() for flow in (evaluation_stage, award_stage)]
-
-
-@pytest.fixture
-def platform(tmp_path, monkeypatch, deployments):
-    platform = start_platform(tmp_path, monkeypatch)
-    point_flows_at(platform, monkeypatch)
-    return platform
 
 
 def seed_people(platform) -> dict:
