@@ -10,24 +10,48 @@ thresholds); this flow only asks at the right time, in the right order, and show
 4. publish a summary artifact listing every district x service at risk.
 
 Every step is repeatable: a second sweep on the same day proposes, re-tenders and alerts nothing twice.
+
+It is also the safety net of the tender stages: a call whose deadline passed long ago (SWEEP_OVERDUE_MINUTES,
+30) without its stage run having moved it (a run that failed for good, a runner that was down) gets that stage
+run again, now, through the same one-pending-run-per-stage scheduling the deadlines use.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.client import ServiceClient, ServiceError
-from flows.tasks import RETRIES
+from flows.scheduling import TenderRef, schedule_stage
+from flows.tasks import RETRIES, tender_payload
 
 PROPOSE = "propose renewal"
 RETENDER = "re-tender"
 AWAIT_AUTHORITY = "await the authority"
 RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 AT_RISK = ("medium", "high", "critical")  # inside a 90/60/30-day threshold with nothing to take over
+# status -> the stage run that moves a call on from it when its deadline has passed
+CATCH_UP = {
+    "active.enquiries": ("evaluation-stage", {}),
+    "active.tendering": ("evaluation-stage", {}),
+    "active.standstill": ("award-stage", {"phase": "standstill_end"}),
+}
+PAGE_SIZE = 100
+
+
+def overdue(tenders: list[dict], now: datetime, grace: timedelta) -> list[dict]:
+    """Calls whose next timed transition was due more than ``grace`` ago: their stage run did not happen."""
+    return [
+        t
+        for t in tenders
+        if t["status"] in CATCH_UP
+        and t.get("next_check")
+        and datetime.fromisoformat(t["next_check"]["due_at"]) < now - grace
+    ]
 
 
 def decision_for(entry: dict) -> str:
@@ -62,10 +86,14 @@ def at_risk_rows(entries: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-RISK_ORDER[r["risk"]], r["days_left"], r["district"], r["service"]))
 
 
-def summary_markdown(swept_at: str, transitions: dict, decisions: list[dict], rows: list[dict]) -> str:
+def summary_markdown(
+    swept_at: str, transitions: dict, decisions: list[dict], rows: list[dict], caught_up: tuple[str, ...] = ()
+) -> str:
     lines = [
         f"# Renewal sweep {swept_at}",
         "",
+        f"- calls past a deadline their stage run missed: {len(caught_up)}",
+        *[f"  - {line}" for line in caught_up],
         f"- contracts expired: {len(transitions['expired'])}; entered the notice window: "
         f"{len(transitions['expiring'])}",
         f"- decisions: {len(decisions)} contract(s) in the notice window",
@@ -116,6 +144,28 @@ def decide(entry: dict) -> str:
 
 
 @task(**RETRIES)
+def calls_waiting_on_the_clock() -> list:
+    """Every call in a status the clock moves on (enquiries, tendering, standstill), page by page."""
+    client, found = ServiceClient(), []
+    for status in CATCH_UP:
+        for page in range(1, 10_000):
+            params = {"status": status, "page": page, "page_size": PAGE_SIZE}
+            batch = client.request("GET", "contracting", "/tenders", params=params)
+            found += batch
+            if len(batch) < PAGE_SIZE:
+                break
+    return found
+
+
+@task(**RETRIES)
+def catch_up(tender: dict, now: datetime) -> str:
+    """Run the stage that should have moved this call on, now (one pending run per stage, as for deadlines)."""
+    stage, parameters = CATCH_UP[tender["status"]]
+    schedule_stage(TenderRef.from_payload(tender_payload(tender)), stage, now, parameters)
+    return f"{tender['ocid']}: {tender['status']} since {tender['next_check']['due_at']}; {stage} run again"
+
+
+@task(**RETRIES)
 def watch_continuity() -> dict:
     """Raise 90/60/30-day alerts for ends nothing covers; restore those now covered (repeatable)."""
     return ServiceClient().check_continuity()
@@ -129,7 +179,12 @@ def sweep_run_name() -> str:
 def renewal_sweep() -> dict:
     """Decide renewals and re-tenders for contracts in the notice window, then watch continuity (daily)."""
     logger = get_run_logger()
-    swept_at = datetime.now(UTC).isoformat(timespec="seconds")
+    now = datetime.now(UTC)
+    swept_at = now.isoformat(timespec="seconds")
+    grace = timedelta(minutes=float(os.environ.get("SWEEP_OVERDUE_MINUTES", "30")))
+    caught_up = [catch_up(tender, now) for tender in overdue(calls_waiting_on_the_clock(), now, grace)]
+    for line in caught_up:
+        logger.warning("safety net: %s", line)
     transitions = apply_contract_transitions()
     decisions = []
     for entry in contracts_due():
@@ -147,7 +202,7 @@ def renewal_sweep() -> dict:
     watch = watch_continuity()
     rows = at_risk_rows(watch["entries"])
     create_markdown_artifact(
-        summary_markdown(swept_at, transitions, decisions, rows),
+        summary_markdown(swept_at, transitions, decisions, rows, caught_up),
         key="renewal-sweep",
         description="Renewal decisions and the continuity watch",
     )
@@ -160,6 +215,7 @@ def renewal_sweep() -> dict:
         len(rows),
     )
     return {
+        "caught_up": caught_up,
         "expired": transitions["expired"],
         "expiring": transitions["expiring"],
         "decisions": decisions,

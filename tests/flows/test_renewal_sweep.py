@@ -5,7 +5,7 @@ it proposes, re-tenders and alerts nothing twice, and it leaves its summary arti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from flows.award_stage import award_stage
 from flows.evaluation_stage import evaluation_stage
 from flows.renewal_sweep import renewal_sweep
+from flows.scheduling import TenderRef, pending_runs
 from flows.tender_stage import tender_stage
 from services.common.bus.envelope import Envelope
 from services.contracting.adapters.orm import OutboxMessage
@@ -106,3 +107,19 @@ def test_the_sweep_renews_the_good_contract_retenders_the_weak_one_and_repeats_h
     assert after["restored"] == [good["id"]] and after["at_risk"] == []
     assert [d["contract_id"] for d in after["decisions"]] == [weak["id"]], "renewed: out of the notice window"
     assert latest_artifact("continuity-at-risk").data == "[]"
+
+
+def test_the_sweep_runs_a_missed_deadline_stage_again_once(platform):
+    people = seed_people(platform)
+    platform.clock.now -= timedelta(days=40)  # published long ago: its deadlines are weeks past
+    tender = publish_tender(platform, people)
+    platform.clock.now += timedelta(days=40)
+    ref = TenderRef(tender["id"], tender["ocid"], "MD-CU", "home-care")  # its stage runs never happened
+
+    first, second = renewal_sweep(), renewal_sweep()
+
+    assert len(first["caught_up"]) == 1 and "active.enquiries since" in first["caught_up"][0]
+    assert len(second["caught_up"]) == 1
+    pending = pending_runs(ref, "evaluation-stage")
+    assert len(pending) == 1, "one pending run however often the sweep runs"
+    assert abs(pending[0].expected_start_time - datetime.now(UTC)) < timedelta(minutes=2), "due now"

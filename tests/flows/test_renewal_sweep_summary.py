@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flows.renewal_sweep import AWAIT_AUTHORITY, PROPOSE, RETENDER, at_risk_rows, decision_for, summary_markdown
+from datetime import UTC, datetime, timedelta
+
+from flows.renewal_sweep import (
+    AWAIT_AUTHORITY,
+    PROPOSE,
+    RETENDER,
+    at_risk_rows,
+    decision_for,
+    overdue,
+    summary_markdown,
+)
 
 
 def entry(contract_id, district, service, risk, days_left, covered=False, places=10, successor=None) -> dict:
@@ -51,3 +61,19 @@ def test_the_summary_names_every_decision_and_says_so_when_nothing_is_at_risk():
         "now", {"expired": [], "expiring": []}, [], at_risk_rows([entry(1, "MD-CU", "x", "high", 40)])
     )
     assert "| district | service | risk |" in table and "| MD-CU | x | high | 1 |" in table
+
+
+def test_only_calls_the_clock_should_have_moved_long_ago_are_caught_up():
+    now = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
+
+    def call(status, minutes_ago):
+        due = (now - timedelta(minutes=minutes_ago)).isoformat()
+        return {"status": status, "next_check": {"action": "x", "due_at": due}}
+
+    calls = [
+        call("active.tendering", 90),
+        call("active.standstill", 5),
+        call("active.evaluation", 500),
+        {"status": "active.enquiries", "next_check": None},
+    ]
+    assert overdue(calls, now, timedelta(minutes=30)) == [calls[0]]
