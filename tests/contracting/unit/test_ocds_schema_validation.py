@@ -123,6 +123,7 @@ def test_the_validator_catches_a_release_tag_and_an_award_status_outside_the_clo
 
 
 def test_the_validator_catches_codes_outside_the_open_codelists():
+    require_ocds_files()
     release = {**MINIMAL_RELEASE, "parties": [{"id": "x", "roles": ["winner"]}]}
     assert codelist_errors(release) == ["/parties/0/roles: 'winner' is not in partyRole.csv"]
 
