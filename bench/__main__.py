@@ -4,8 +4,8 @@ Each benchmark module offers ``add_arguments(parser)`` and ``run(modes, args) ->
 runner parses the union of their flags, runs them in order, prints one table and appends every figure that
 passed its checks to bench/results/latest.jsonl.
 
-``round`` (a national round through the real flows vs no-op Prefect runs; figure ``round.wall_s``) plugs in as
-``bench/round.py`` with the same two functions: it is run as soon as that module exists.
+``round`` (bench/round.py: a national round through the real flows vs no-op Prefect runs on the same timeline;
+figure ``round.wall_s``) offers the same two functions.
 
     .venv/bin/python -m bench [--only bus,api,round] [--mode embedded|rabbitmq+postgres|all] [--reps K] [flags]
     .venv/bin/python -m bench --help     (every size is a flag)

@@ -68,9 +68,13 @@ def wait_for_prefect_server(timeout: float = 180) -> None:
 def serve_all() -> None:
     """Register the deployments and run their flow runs in this process (the embedded mode)."""
     from prefect import serve
+    from prefect.settings import get_current_settings
 
     wait_for_prefect_server()
-    serve(*runner_deployments(), print_starting_message=True)
+    # serve(limit=None) means no limit at all (one process per due run: 48 at once were seen on 2 cores);
+    # Prefect's own setting, PREFECT_RUNNER_PROCESS_LIMIT, is what its Runner uses when not told otherwise.
+    limit = get_current_settings().runner.process_limit
+    serve(*runner_deployments(), print_starting_message=True, limit=limit)
 
 
 def register_on_pool(pool: str) -> list[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +23,20 @@ PRODUCTION_PROCFILE = ROOT / "deploy" / "Procfile.production"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
+def free_port() -> int:
+    """A bindable port below the kernel's ephemeral range, so no outgoing connection takes it between this check
+    and a server binding it: for running a second platform (a test, a benchmark) beside a developer's demo."""
+    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    while True:
+        port = random.randint(20000, min(ephemeral_low, 32768) - 1)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
 def embedded_environment() -> dict[str, str]:
     """Defaults of the embedded mode, set only where the caller has not chosen otherwise."""
     var = var_dir()
@@ -33,6 +49,8 @@ def embedded_environment() -> dict[str, str]:
         "PREFECT_SERVER_API_PORT": prefect_port,
         # A served flow polls the server for due runs; the default (10 s) makes stages feel sluggish.
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PREFECT_WORKER_QUERY_SECONDS": "2",  # the same for a work pool's worker (--production)
+        "PREFECT_RUNNER_PROCESS_LIMIT": "8",  # flow runs at once in the embedded runner
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "0",

@@ -39,6 +39,11 @@ def award_stage(tender_id: int, ocid: str, phase: str = "decided") -> dict:
     if phase == "standstill_end":
         return end_standstill(tender_id, ocid)
     tender = load_tender(tender_id)
+    if tender["status"] == "active.contract_pending":
+        # Another stage run already applied the standstill's end (this run came late): contract now, or no
+        # standstill_end run would ever be scheduled and the call would wait for contracts for ever.
+        confirm_bidders_notified(ocid, "award.decided")
+        return end_standstill(tender_id, ocid)
     notified = 0
     if tender["status"] in DECISION_EVENTS:
         notified = confirm_bidders_notified(ocid, DECISION_EVENTS[tender["status"]])

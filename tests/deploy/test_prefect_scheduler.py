@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_demo_round import free_port
+from deploy.supervisor import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SSCP = Path(sys.executable).parent / "sscp"

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from deploy.supervisor import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SSCP = Path(sys.executable).parent / "sscp"
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    """A bindable port below the kernel's ephemeral range, so no outgoing connection takes it before we bind it."""
-    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    while True:
-        port = random.randint(20000, min(ephemeral_low, 32768) - 1)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
 
 
 def demo_environment(tmp_path: Path) -> dict[str, str]:

@@ -149,3 +149,25 @@ def test_every_stage_run_twice_invites_awards_and_schedules_once(platform):
     assert again["status"] in ("active.contract_pending", "complete")
     awards_after = platform.call("GET", "contracting", f"/tenders/{tender['id']}/awards", people["authority"]).json()
     assert sorted(a["id"] for a in awards_after) == sorted(a["id"] for a in awards)
+
+
+def test_a_late_decided_run_after_another_run_ended_the_standstill_still_makes_the_contracts(platform):
+    """The race the round benchmark found: the scores_complete evaluation run applied the standstill's end
+    before the award stage's decided run looked, so nobody scheduled the standstill-end run."""
+    people = seed_people(platform)
+    tender = publish_tender(platform, people)
+    bid_and_score(platform, people, tender)
+    platform.clock.now += timedelta(days=11)
+    evaluation_stage(tender["id"], tender["ocid"])
+    score_everything(platform, people, tender)
+    assert evaluation_stage(tender["id"], tender["ocid"])["status"] == "active.standstill"
+    platform.clock.now += timedelta(days=7)
+    late = evaluation_stage(tender["id"], tender["ocid"])  # the redelivered scores_complete run, after the end
+    assert late["applied"] == ["end_standstill"] and late["status"] == "active.contract_pending"
+    platform.pump()
+
+    decided = award_stage(tender["id"], tender["ocid"])
+
+    assert len(decided["contracts"]) == 2
+    contracts = platform.call("GET", "contracting", f"/tenders/{tender['id']}/contracts", people["authority"]).json()
+    assert len(contracts) == 2

@@ -11,8 +11,6 @@ notifications get empty databases of their own, which is all their /readyz needs
 from __future__ import annotations
 
 import json
-import random
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from deploy.supervisor import free_port
 from services.common.db import make_engine, make_session_factory
 from services.common.migrations import upgrade
 from services.registry.adapters.keys import KeyRing
@@ -71,19 +70,6 @@ class RestartRun:
     writes: list[Write] = field(default_factory=list)
     phase: str = "before"
     database: sessionmaker | None = None  # the registry's, for the checks afterwards
-
-
-def free_port() -> int:
-    """A bindable port below the ephemeral range, so no outgoing connection takes it before gunicorn binds it."""
-    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    while True:
-        port = random.randint(20000, min(ephemeral_low, 32768) - 1)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
 
 
 def operator_token(keys_dir: Path) -> str:
