@@ -11,13 +11,20 @@ from services.contracting.domain import tender_status
 from services.contracting.domain.canonical import sha256_of
 
 CENT = Decimal("0.01")
+# The largest amount the platform records, as every money field (bani in a BIGINT hold ~9.2e16 MDL)
+MAX_PRICE = Decimal("999999999999.99")
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
 
 
 def bid_price(unit_price: Decimal, places: int) -> Decimal:
     """The price of a bid: unit price (per place, for the lot's duration) times the places offered."""
-    return (unit_price * places).quantize(CENT)
+    price = (unit_price * places).quantize(CENT)
+    if price > MAX_PRICE:
+        raise Invalid(
+            "unit_price", f"unit price x {places} places = {price} MDL, above the {MAX_PRICE} MDL a bid may state"
+        )
+    return price
 
 
 def check_window(status: str, submission_deadline: datetime, now: datetime) -> None:

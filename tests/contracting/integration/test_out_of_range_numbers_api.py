@@ -24,6 +24,14 @@ def test_a_bid_priced_beyond_any_ceiling_is_refused_with_422_naming_the_unit_pri
         assert "unit_price" in field_errors(response)
 
 
+def test_a_bid_whose_unit_price_times_places_passes_the_money_ceiling_is_refused_with_422(driver):
+    driver.publish()
+    body = driver.bid_body(unit_price="999999999999.99", places=40)  # each figure valid, their product is not
+    response = driver.client.post(f"{driver.url}/bids", json=body, headers=driver.tokens.bidder)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "above the 999999999999.99 MDL a bid may state" in response.get_data(as_text=True)
+
+
 def test_a_score_of_1e308_is_refused_with_422_naming_the_score(driver):
     driver.publish()
     score = {"bid_id": 1, "criterion_id": 1, "score": 1e308, "justification": "Conform grilei de evaluare"}
