@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-import traceback
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,19 +30,18 @@ from bench.common import (
     GUNICORN_CONF,
     Figure,
     ManagedProcess,
-    add_common_arguments,
-    append_jsonl,
     child_env,
     fail,
     free_port,
     median,
-    print_table,
     progress,
+    run_each_mode,
+    standalone_main,
     wait_for_http,
 )
 from bench.common import ratio_of as ratio
 from bench.fixtures import cso_tokens, seed_tenders
-from bench.modes import MODES, Mode, ModeUnavailable
+from bench.modes import Mode
 from bench.profile import Sampler
 from services.common.db import make_engine
 
@@ -254,34 +251,11 @@ def run(modes: list[str], args: argparse.Namespace) -> tuple[list[Figure], list[
         message = "wrk is not installed (Debian: apt-get install -y wrk); the api benchmark cannot run"
         fail(message)
         return [], [message]
-    figures, problems = [], []
-    for name in modes:
-        started = time.monotonic()
-        try:
-            with Mode(name) as mode:
-                figures += run_mode(mode, options_for(args))
-        except ModeUnavailable as exc:
-            problems.append(f"api {name} skipped: {exc}")
-            fail(problems[-1])
-        except Exception as exc:  # a process failed or a server went away: the other mode still runs
-            traceback.print_exc()
-            problems.append(f"api {name} failed: {str(exc)[:2000]}")
-            fail(problems[-1])
-        progress(f"api {name}: {time.monotonic() - started:.0f} s")
-    return figures, problems
+    return run_each_mode("api", modes, lambda mode: (run_mode(mode, options_for(args)), []))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    figures, problems = run(list(MODES) if args.mode == "all" else [args.mode], args)
-    print_table("api", figures)
-    written = append_jsonl(figures)
-    print(f"\n{written} figures appended to bench/results/latest.jsonl; wall time {time.monotonic() - started:.0f} s")
-    return 1 if problems or not all(f.ok for f in figures) else 0
+    return standalone_main("api", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":

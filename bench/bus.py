@@ -23,8 +23,6 @@ import argparse
 import json
 import subprocess
 import sys
-import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,17 +30,16 @@ from bench.common import (
     PYTHON,
     ROOT,
     Figure,
-    add_common_arguments,
-    append_jsonl,
     child_env,
     fail,
     median,
     percentile,
-    print_table,
     progress,
+    run_each_mode,
+    standalone_main,
 )
 from bench.common import ratio_of as ratio
-from bench.modes import EMBEDDED, MODES, Mode, ModeUnavailable
+from bench.modes import EMBEDDED, Mode
 from bench.pipeline import Pipeline
 
 # Defaults per mode: the broker-less bus moves a few hundred messages a second (README, transports), RabbitMQ
@@ -194,34 +191,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(modes: list[str], args: argparse.Namespace) -> tuple[list[Figure], list[str]]:
-    figures, problems = [], []
-    for name in modes:
-        started = time.monotonic()
-        try:
-            with Mode(name) as mode:
-                figures += run_mode(mode, options_for(name, args))
-        except ModeUnavailable as exc:
-            problems.append(f"bus {name} skipped: {exc}")
-            fail(problems[-1])
-        except Exception as exc:  # a process failed or a server went away: the other mode still runs
-            traceback.print_exc()
-            problems.append(f"bus {name} failed: {str(exc)[:2000]}")
-            fail(problems[-1])
-        progress(f"bus {name}: {time.monotonic() - started:.0f} s")
-    return figures, problems
+    return run_each_mode("bus", modes, lambda mode: (run_mode(mode, options_for(mode.name, args)), []))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bus", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    figures, problems = run(list(MODES) if args.mode == "all" else [args.mode], args)
-    print_table("bus", figures)
-    written = append_jsonl(figures)
-    print(f"\n{written} figures appended to bench/results/latest.jsonl; wall time {time.monotonic() - started:.0f} s")
-    return 1 if problems or not all(f.ok for f in figures) else 0
+    return standalone_main("bus", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":

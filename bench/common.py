@@ -6,6 +6,7 @@ A figure is one line of ``bench/results/latest.jsonl``:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -13,7 +14,9 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,3 +194,45 @@ def wait_for_http(url: str, process: ManagedProcess, timeout: float = 60.0) -> N
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{process.name} did not answer {url} within {timeout:.0f} s:\n{process.log_tail()}")
+
+
+def run_each_mode(benchmark: str, modes: list[str], measure: Callable) -> tuple[list[Figure], list[str]]:
+    """``measure(mode) -> (figures, problems)`` in each mode's throw-away servers, in turn; a mode that cannot be
+    had or that fails is reported as a problem and the other modes still run."""
+    from bench.modes import Mode, ModeUnavailable
+
+    figures: list[Figure] = []
+    problems: list[str] = []
+    for name in modes:
+        started = time.monotonic()
+        trouble: list[str] = []
+        try:
+            with Mode(name) as mode:
+                got, trouble = measure(mode)
+            figures += got
+        except ModeUnavailable as exc:
+            trouble = [f"{benchmark} {name} skipped: {exc}"]
+        except Exception as exc:  # a process failed or a server went away: the other mode still runs
+            traceback.print_exc()
+            trouble = [f"{benchmark} {name} failed: {str(exc)[:2000]}"]
+        for problem in trouble:
+            fail(problem)
+        problems += trouble
+        progress(f"{benchmark} {name}: {time.monotonic() - started:.0f} s")
+    return figures, problems
+
+
+def standalone_main(benchmark: str, doc: str, add_arguments: Callable, run: Callable, argv: list[str] | None) -> int:
+    """``python -m bench.<benchmark>``: its own flags, its table, its JSON lines; non-zero on any problem."""
+    from bench.modes import MODES
+
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{benchmark}", description=doc.splitlines()[0])
+    add_common_arguments(parser)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    figures, problems = run(list(MODES) if args.mode == "all" else [args.mode], args)
+    print_table(benchmark, figures)
+    written = append_jsonl(figures)
+    print(f"\n{written} figures appended to bench/results/latest.jsonl; wall time {time.monotonic() - started:.0f} s")
+    return 1 if problems or not all(f.ok for f in figures) else 0

@@ -25,23 +25,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import traceback
 
 from bench.common import (
     PYTHON,
     ROOT,
     SERVICE_VARIABLES,
     Figure,
-    add_common_arguments,
-    append_jsonl,
     fail,
     median,
-    print_table,
     progress,
+    run_each_mode,
+    standalone_main,
 )
 from bench.common import ratio_of as ratio
-from bench.modes import MODES, POSTGRES_ADMIN_URL, Mode, ModeUnavailable, _admin
+from bench.modes import POSTGRES_ADMIN_URL, Mode, _admin
 from deploy.supervisor import free_port
 from services.registry.domain.reference_data import DISTRICTS, SERVICE_TYPES
 
@@ -258,35 +255,11 @@ def run(modes: list[str], args: argparse.Namespace) -> tuple[list[Figure], list[
     if problem := size_problem(args):
         fail(problem)
         return [], [problem]
-    figures, problems = [], []
-    for name in modes:
-        started = time.monotonic()
-        trouble: list[str] = []
-        try:
-            with Mode(name) as mode:
-                got, trouble = run_mode(mode, config_for(args, mode.production))
-            figures += got
-        except ModeUnavailable as exc:
-            trouble = [f"round {name} skipped: {exc}"]
-        except Exception as exc:  # the other mode still runs
-            traceback.print_exc()
-            trouble = [f"round {name} failed: {str(exc)[:2000]}"]
-        for problem in trouble:
-            fail(problem)
-        problems += trouble
-        progress(f"round {name}: {time.monotonic() - started:.0f} s")
-    return figures, problems
+    return run_each_mode("round", modes, lambda mode: run_mode(mode, config_for(args, mode.production)))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.round", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    figures, problems = run(list(MODES) if args.mode == "all" else [args.mode], args)
-    print_table("round", figures)
-    print(f"\n{append_jsonl(figures)} figures appended to bench/results/latest.jsonl")
-    return 1 if problems or not all(f.ok for f in figures) else 0
+    return standalone_main("round", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":
