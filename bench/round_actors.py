@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from bench.common import progress
+from flows.demo.scenarios import score_sheet
 from services.common.settings import service_url
 
 WINNERS_PER_CALL = 2  # each lot takes two winners, so a call makes two contracts (one when it has one bid)
@@ -262,16 +263,7 @@ def score(http: Http, call: Call) -> None:
         if declared.status_code == 409 and "already declared" not in declared.text:
             raise ActorFailed(f"{call.label}: declaring refused: {declared.text[:300]}")
         bids = http.json("GET", "contracting", f"{tender_path}/bids", email)["bids"]
-        scores = [
-            {
-                "bid_id": b["id"],
-                "criterion_id": quality["id"],
-                "score": str(by_provider[b["provider_id"]]),
-                "justification": "Punctaj acordat conform grilei de evaluare a calității.",
-            }
-            for b in bids
-            if b.get("eligible")
-        ]
+        scores = score_sheet(bids, quality["id"], by_provider)
         if not scores:
             raise ActorFailed(f"{call.label}: no eligible bid to score (of {len(bids)})")
         http.call("POST", "contracting", f"{tender_path}/evaluation/scores", email, json={"scores": scores})

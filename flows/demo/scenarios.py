@@ -17,6 +17,20 @@ from flows.demo.seed import Cast
 ENDED = ("unsuccessful", "cancelled")
 
 
+def score_sheet(bids: list[dict], criterion_id: int, by_provider: dict[int, int]) -> list[dict]:
+    """An evaluator's quality scores for every eligible bid, as the committee agreed to mark each bidder."""
+    return [
+        {
+            "bid_id": bid["id"],
+            "criterion_id": criterion_id,
+            "score": str(by_provider[bid["provider_id"]]),
+            "justification": "Punctaj acordat conform grilei de evaluare a calității.",
+        }
+        for bid in bids
+        if bid.get("eligible")
+    ]
+
+
 @dataclass(frozen=True)
 class Offer:
     cso: str
@@ -164,16 +178,7 @@ class Scenario:
                 return
             expect(declared, (200, 201), "declare")
             bids = api.ok("GET", "contracting", f"{tender_path}/bids", headers, "read bids")["bids"]
-            scores = [
-                {
-                    "bid_id": bid["id"],
-                    "criterion_id": quality["id"],
-                    "score": str(by_provider[bid["provider_id"]]),
-                    "justification": "Punctaj acordat conform grilei de evaluare a calității.",
-                }
-                for bid in bids
-                if bid.get("eligible")
-            ]
+            scores = score_sheet(bids, quality["id"], by_provider)
             if scores:
                 api.ok(
                     "POST", "contracting", f"{tender_path}/evaluation/scores", headers, "score", json={"scores": scores}
