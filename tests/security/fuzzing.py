@@ -116,6 +116,9 @@ def fuzz(app, role: str, headers: dict[str, str]) -> dict[str, str]:
 
 def summary(exc: BaseException) -> str:
     text = str(exc).strip()
+    # A flaky failure (failed, then passed on replay) hides what failed in its sub-exceptions: show them.
+    for sub in getattr(exc, "exceptions", ())[:2]:
+        text += f"\n  sub-exception: {type(sub).__name__}: {str(sub).strip()[:600]}"
     lines = [line for line in text.splitlines() if line.strip()]
     return "\n".join(lines[:14])[:1500]
 
