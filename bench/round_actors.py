@@ -95,7 +95,7 @@ class Call:
     district: str
     service: str
     bidders: list[Bidder]
-    committee: list[str]  # the district's three evaluators, by registry user id
+    committee: list[int]  # the district's three evaluators, by registry user id
     tender: dict = field(default_factory=dict)
     marks: dict[str, datetime] = field(default_factory=dict)  # published, opened, scored, contracts_seen, signed
     bids: int = 0
@@ -179,12 +179,12 @@ def seed_register(
     ]
 
 
-def _create_user(http: Http, operator: str, body: dict) -> str:
+def _create_user(http: Http, operator: str, body: dict) -> int:
     """The new user's id (or the existing one's: a second seeding of the same register finds them)."""
     made = http.call("POST", "registry", "/users", operator, ok=(201, 409), json={**body, "password": http.password})
     if made.status_code == 201:
-        return str(made.json()["id"])
-    return str(http.json("GET", "registry", "/users/me", body["email"])["id"])
+        return int(made.json()["id"])
+    return int(http.json("GET", "registry", "/users/me", body["email"])["id"])
 
 
 def _wait_for_replica(http: Http, operator: str, provider_id: int, timeout: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import logging
 import os
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from prefect.schedules import Cron, Interval, Schedule
 from flows.award_stage import award_stage
 from flows.evaluation_stage import evaluation_stage
 from flows.renewal_sweep import renewal_sweep
+from flows.stage_watch import HEARTBEAT, heartbeat_seconds, watch_stage_runs
 from flows.tender_stage import tender_stage
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 # deployment name -> flow; a deployment is addressed as "<flow name>/<deployment name>"
 DEPLOYMENTS = {
@@ -37,6 +40,23 @@ def schedules(name: str) -> list[Schedule]:
     if interval:
         return [Interval(float(interval), timezone=TIMEZONE)]
     return [Cron(os.environ.get("RENEWAL_SWEEP_CRON", RENEWAL_SWEEP_CRON), timezone=TIMEZONE)]
+
+
+def use_heartbeats() -> None:
+    """Flow runs started from here send a heartbeat every 30 s (Prefect's default, 180 s, would leave a run whose
+    runner died unnoticed for 6 minutes); the stage watch runs again a stage run silent for two heartbeats."""
+    os.environ.setdefault(HEARTBEAT, str(heartbeat_seconds()))
+
+
+def install_stage_watch() -> None:
+    """Install the automation that runs again the stage runs of a dead runner (flows/stage_watch.py).
+
+    A failure here is logged, not raised: without the watch the platform still runs (the renewal sweep's safety
+    net catches a lost stage within SWEEP_OVERDUE_MINUTES), while a runner that exits stops the whole demo."""
+    try:
+        watch_stage_runs()
+    except Exception:  # any failure to reach the automations API
+        log.exception("the stage watch could not be installed: runs of a dead runner wait for the renewal sweep")
 
 
 def runner_deployments():
@@ -71,6 +91,8 @@ def serve_all() -> None:
     from prefect.settings import get_current_settings
 
     wait_for_prefect_server()
+    use_heartbeats()
+    install_stage_watch()
     # serve(limit=None) means no limit at all (one process per due run: 48 at once were seen on 2 cores);
     # Prefect's own setting, PREFECT_RUNNER_PROCESS_LIMIT, is what its Runner uses when not told otherwise.
     limit = get_current_settings().runner.process_limit
@@ -90,6 +112,7 @@ def register_on_pool(pool: str) -> list[str]:
     wait_for_prefect_server()
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
         client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    install_stage_watch()
     ids = []
     for name, flow in DEPLOYMENTS.items():
         # A process pool needs the code's location, not an image: this checkout (or /app in the image).
@@ -100,6 +123,7 @@ def register_on_pool(pool: str) -> list[str]:
                 work_pool_name=pool,
                 tags=["sscp"],
                 schedules=schedules(name),
+                job_variables={"env": {HEARTBEAT: str(heartbeat_seconds())}},
                 print_next_steps=False,
                 ignore_warnings=True,
             )

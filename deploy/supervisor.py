@@ -1,9 +1,10 @@
-"""Starts every process of the platform under honcho (deploy/Procfile) and waits until each answers."""
+"""Starts every process of the platform under supervisord (from deploy/Procfile) and waits until each answers."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -35,6 +37,43 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
+
+
+# The ports the Procfiles' servers listen on, each chosen by a variable (DESIGN.md §2).
+PORT_VARIABLES = {
+    "REGISTRY_PORT": 5001,
+    "CONTRACTING_PORT": 5002,
+    "NOTIFICATIONS_PORT": 5003,
+    "PREFECT_PORT": 4200,
+    "PORTAL_PORT": 5000,
+}
+
+
+def platform_already_running(procfile: Path) -> str | None:
+    """Why this platform cannot start here (a port it needs is taken, or its var/ is another copy's), or None.
+
+    Without this check the demo took another copy's servers for its own ("ready") and then failed at its first
+    log-in with a password that copy did not know.
+    """
+    from deploy.supervisord import SupervisordConfig
+
+    choices = " ".join(f"{name}=…" for name in PORT_VARIABLES) + " VAR_DIR=…"
+    advice = f"stop the other copy, or give this one other ports and its own var/ directory: {choices} make demo"
+    if SupervisordConfig(procfile, var_dir()).rpc_all_process_info():
+        return f"another copy of the platform is running from {var_dir()}; {advice}"
+    procfile_text = procfile.read_text()
+    for variable, default in PORT_VARIABLES.items():
+        if variable not in procfile_text:
+            continue
+        port = int(os.environ.get(variable) or default)
+        with socket.socket() as probe:
+            # As the servers bind: a port left in TIME_WAIT by an earlier run is free, a listener is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return f"port {port} ({variable}) is already in use, perhaps by another copy of the platform; {advice}"
+    return None
 
 
 def embedded_environment() -> dict[str, str]:
@@ -129,31 +168,69 @@ def _embedded_secret(var: Path, name: str) -> str:
 
 
 class Supervisor:
-    """honcho running the Procfile in its own process group, its output in var/log/processes.log."""
+    """supervisord running the Procfile's processes, its output and theirs in var/log/processes.log.
 
-    def __init__(self, procfile: Path = PROCFILE) -> None:
+    A process that dies is restarted with backoff while the others keep serving; one that keeps dying during
+    start-up is given up on (FATAL) and reported by ``failures()`` rather than taking the platform down.
+    The config is generated from the Procfile (deploy/supervisord.py), so the Procfile stays the one list.
+    """
+
+    def __init__(self, procfile: Path = PROCFILE, **restart_policy: int) -> None:
+        from deploy.supervisord import SupervisordConfig
+
         self.procfile = procfile
         self.log_path = var_dir() / "log" / "processes.log"
+        self.config = SupervisordConfig(procfile, var_dir(), **restart_policy)
         self.process: subprocess.Popen | None = None
+        self._event_log_offset = 0
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.config.write(dict(os.environ))
+        self._event_log_offset = self.config.event_log_size()
         log = self.log_path.open("ab")
-        honcho = str(Path(sys.executable).parent / "honcho")
+        supervisord = str(Path(sys.executable).parent / "supervisord")
         self.process = subprocess.Popen(
-            [honcho, "start", "--no-colour", "-f", str(self.procfile), "-d", str(ROOT)],
+            [supervisord, "--nodaemon", "--configuration", str(self.config.path)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            cwd=ROOT,
             start_new_session=True,
+            preexec_fn=_prepare_supervisord,
         )
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        """supervisord runs and has given up on no process (a process being restarted counts as alive)."""
+        return self.process is not None and self.process.poll() is None and not self.failures()
 
-    def stop(self, timeout: float = 30) -> None:
-        """SIGTERM to honcho, which stops every child and kills the stragglers after 5 s."""
-        if not self.alive():
+    def processes(self) -> list[dict]:
+        """supervisord's view of every process (name, statename, pid, …); empty while it does not answer."""
+        return self.config.rpc_all_process_info()
+
+    def pid(self, name: str) -> int:
+        """The process's current pid (0 while it is not running)."""
+        return next((info["pid"] for info in self.processes() if info["name"] == name), 0)
+
+    def failures(self) -> dict[str, str]:
+        """Processes supervisord gave up on, each with why (its last exit)."""
+        restarts = None
+        failed = {}
+        for info in self.processes():
+            if info["statename"] == "FATAL":
+                restarts = restarts if restarts is not None else self.restarts()
+                last = restarts.get(info["name"])
+                why = last.last_exit if last else info.get("spawnerr") or "could not start"
+                failed[info["name"]] = f"kept dying during start-up ({why}); supervisord gave up"
+        return failed
+
+    def restarts(self) -> dict[str, ProcessRestarts]:
+        """How often each process died and was started again since ``start()``, from supervisord's own log."""
+        return restarts_in(self.config.event_log_text(self._event_log_offset))
+
+    def stop(self, timeout: float = 40) -> None:
+        """SIGTERM to supervisord, which stops every process group and SIGKILLs those still up after 10 s."""
+        if not (self.process is not None and self.process.poll() is None):
             return
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -163,9 +240,50 @@ class Supervisor:
             self.process.wait()
 
     def log_tail(self, lines: int = 30) -> str:
+        failed = "".join(f"{name} {why}\n" for name, why in self.failures().items())
         if not self.log_path.exists():
-            return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            return failed
+        return failed + "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+# Linux schedules each session (autogroup) as one: honcho gave every process a session of its own, supervisord
+# keeps all of them in its one, which on a busy machine got the platform a dozen times less CPU (the demo's
+# start took 2.5x as long beside other work). Its group's weight at this nice is about that of a dozen sessions.
+AUTOGROUP_NICE = -10
+
+
+def _prepare_supervisord() -> None:
+    """In supervisord's process, before it runs: have the kernel send it SIGTERM when its parent (the demo) dies,
+    even by SIGKILL, so no platform is left running behind a dead demo, holding its ports; and weigh its session
+    as honcho's dozen sessions were weighed (AUTOGROUP_NICE)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import contextlib
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    # No autogroups here, or not allowed (a raised weight needs CAP_SYS_NICE): it runs as it is.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(AUTOGROUP_NICE))
+
+
+class ProcessRestarts(NamedTuple):
+    """One process's deaths since the platform started: how many and the last one's exit."""
+
+    restarts: int
+    last_exit: str
+
+
+_EXITED = re.compile(r"exited: (?P<name>\S+) \((?P<how>[^;]+); (?:not )?expected\)")
+
+
+def restarts_in(event_log: str) -> dict[str, ProcessRestarts]:
+    """Count each process's unrequested exits (supervisord logs a requested stop as "stopped:", not "exited:")."""
+    counts: dict[str, ProcessRestarts] = {}
+    for match in _EXITED.finditer(event_log):
+        previous = counts.get(match["name"], ProcessRestarts(0, ""))
+        counts[match["name"]] = ProcessRestarts(previous.restarts + 1, match["how"])
+    return counts
 
 
 def readiness_probes() -> dict[str, str]:
@@ -175,12 +293,12 @@ def readiness_probes() -> dict[str, str]:
 
 
 def wait_until_ready(supervisor: Supervisor, report: Callable[[str], None], timeout: float = 180) -> None:
-    """Poll every probe until all answer 200; fail early if honcho stopped (a process died)."""
+    """Poll every probe until all answer 200; fail early if supervisord gave up on a process (it kept dying)."""
     pending = readiness_probes()
     deadline = time.monotonic() + timeout
     while pending:
         if not supervisor.alive():
-            raise RuntimeError(f"a process exited during start-up; last log lines:\n{supervisor.log_tail()}")
+            raise RuntimeError(f"a process could not start; last log lines:\n{supervisor.log_tail()}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"not ready after {timeout:.0f}s: {', '.join(pending)}; see {supervisor.log_path}")
         for name, url in list(pending.items()):

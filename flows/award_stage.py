@@ -9,16 +9,30 @@ from prefect import flow, get_run_logger, task
 from flows.client import ServiceClient, ServiceError
 from flows.tasks import RETRIES, apply_due_transitions, load_tender, schedule_next_stage
 
-DECISION_EVENTS = {"active.standstill": "award.decided", "unsuccessful": "evaluation.completed"}
+# The legal notice each decided status owes the bidders: who won and who did not, or why nobody did.
+DECISION_EVENTS = {"active.standstill": "award.decided", "unsuccessful": "tender.unsuccessful"}
+
+
+@task(**RETRIES)
+def load_bidders(tender_id: int) -> list[int]:
+    """The providers the decision judged: the ones its notice must reach."""
+    return sorted(ServiceClient().bidders(tender_id))
 
 
 @task(retries=5, retry_delay_seconds=[2, 4, 8, 15, 30])
-def confirm_bidders_notified(ocid: str, event_type: str) -> int:
-    """Notifications recorded the decision for the bidders (the legal notice); retried until it has."""
-    recorded = ServiceClient().deliveries(ocid, event_type)
-    if not recorded:
-        raise RuntimeError(f"no delivery recorded yet for {event_type} of {ocid}")
-    return len({delivery["recipient"] for delivery in recorded})
+def confirm_bidders_notified(ocid: str, event_type: str, bidders: list[int]) -> int:
+    """Notifications recorded the decision for every bidder (the legal notice); retried until it has."""
+    recorded = {delivery["recipient"] for delivery in ServiceClient().deliveries(ocid, event_type)}
+    missing = [provider_id for provider_id in bidders if f"provider:{provider_id}" not in recorded]
+    if missing:
+        raise RuntimeError(f"no {event_type} delivery recorded yet for provider(s) {missing} of {ocid}")
+    return len(bidders)
+
+
+def notify_bidders(tender_id: int, ocid: str, event_type: str) -> int:
+    """Wait for the decision's notice to every bidder; a call nobody bid on has no one to wait for."""
+    bidders = load_bidders(tender_id)
+    return confirm_bidders_notified(ocid, event_type, bidders) if bidders else 0
 
 
 @task(**RETRIES)
@@ -42,11 +56,11 @@ def award_stage(tender_id: int, ocid: str, phase: str = "decided") -> dict:
     if tender["status"] == "active.contract_pending":
         # Another stage run already applied the standstill's end (this run came late): contract now, or no
         # standstill_end run would ever be scheduled and the call would wait for contracts for ever.
-        confirm_bidders_notified(ocid, "award.decided")
+        notify_bidders(tender_id, ocid, "award.decided")
         return end_standstill(tender_id, ocid)
     notified = 0
     if tender["status"] in DECISION_EVENTS:
-        notified = confirm_bidders_notified(ocid, DECISION_EVENTS[tender["status"]])
+        notified = notify_bidders(tender_id, ocid, DECISION_EVENTS[tender["status"]])
     if tender["status"] != "active.standstill":
         logger.info("%s is %s after the decision; %d recipient(s) notified", ocid, tender["status"], notified)
         return {"status": tender["status"], "notified": notified, "contracts": []}

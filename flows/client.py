@@ -101,6 +101,11 @@ class ServiceClient:
     def awards(self, tender_id: int) -> list:
         return self.request("GET", "contracting", f"/tenders/{tender_id}/awards")
 
+    def bidders(self, tender_id: int) -> set[int]:
+        """The providers whose bids the award decision judged (the ranking, published with the decision)."""
+        ranking = self.request("GET", "contracting", f"/tenders/{tender_id}/ranking")
+        return {bid["provider_id"] for lot in ranking["lots"] for bid in lot["bids"]}
+
     def create_contracts(self, tender_id: int) -> list:
         return self.request("POST", "contracting", f"/tenders/{tender_id}/contracts")
 
@@ -121,9 +126,16 @@ class ServiceClient:
         return self.request("POST", "contracting", "/continuity/check")
 
     # notifications
-    def deliveries(self, ocid: str, event_type: str) -> list:
-        params = {"correlation_id": ocid, "event_type": event_type, "page_size": 100}
-        return self.request("GET", "notifications", "/deliveries", params=params)
+    def deliveries(self, ocid: str, event_type: str, page_size: int = 100) -> list:
+        """Every delivery of the event for the call, page after page (a large call has more than one page)."""
+        found: list = []
+        for page in range(1, 1000):
+            params = {"correlation_id": ocid, "event_type": event_type, "page": page, "page_size": page_size}
+            batch = self.request("GET", "notifications", "/deliveries", params=params)
+            found += batch
+            if len(batch) < page_size:
+                break
+        return found
 
 
 def _raise_for(response: httpx.Response) -> None:

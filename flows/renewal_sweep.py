@@ -13,7 +13,8 @@ Every step is repeatable: a second sweep on the same day proposes, re-tenders an
 
 It is also the safety net of the tender stages: a call whose deadline passed long ago (SWEEP_OVERDUE_MINUTES,
 30) without its stage run having moved it (a run that failed for good, a runner that was down) gets that stage
-run again, now, through the same one-pending-run-per-stage scheduling the deadlines use.
+run again, now, through the same one-pending-run-per-stage scheduling the deadlines use. (A run whose runner
+died is run again long before that, by the stage watch: flows/stage_watch.py.)
 """
 
 from __future__ import annotations
@@ -43,12 +44,17 @@ CATCH_UP = {
 PAGE_SIZE = 100
 
 
+def recorded(tender: dict) -> str:
+    """The status the stage runs have applied: ``status`` is what applies now, ahead of it while a run is due."""
+    return tender.get("applied_status", tender["status"])
+
+
 def overdue(tenders: list[dict], now: datetime, grace: timedelta) -> list[dict]:
     """Calls whose next timed transition was due more than ``grace`` ago: their stage run did not happen."""
     return [
         t
         for t in tenders
-        if t["status"] in CATCH_UP
+        if recorded(t) in CATCH_UP
         and t.get("next_check")
         and datetime.fromisoformat(t["next_check"]["due_at"]) < now - grace
     ]
@@ -149,7 +155,7 @@ def calls_waiting_on_the_clock() -> list:
     client, found = ServiceClient(), []
     for status in CATCH_UP:
         for page in range(1, 10_000):
-            params = {"status": status, "page": page, "page_size": PAGE_SIZE}
+            params = {"applied_status": status, "page": page, "page_size": PAGE_SIZE}
             batch = client.request("GET", "contracting", "/tenders", params=params)
             found += batch
             if len(batch) < PAGE_SIZE:
@@ -160,9 +166,9 @@ def calls_waiting_on_the_clock() -> list:
 @task(**RETRIES)
 def catch_up(tender: dict, now: datetime) -> str:
     """Run the stage that should have moved this call on, now (one pending run per stage, as for deadlines)."""
-    stage, parameters = CATCH_UP[tender["status"]]
+    stage, parameters = CATCH_UP[recorded(tender)]
     schedule_stage(TenderRef.from_payload(tender_payload(tender)), stage, now, parameters)
-    return f"{tender['ocid']}: {tender['status']} since {tender['next_check']['due_at']}; {stage} run again"
+    return f"{tender['ocid']}: {recorded(tender)} since {tender['next_check']['due_at']}; {stage} run again"
 
 
 @task(**RETRIES)

@@ -22,6 +22,9 @@ from prefect.client.schemas.sorting import FlowRunSort
 from prefect.deployments import run_deployment
 from prefect.states import Cancelled
 
+RUN_AGAIN = "AwaitingRetry"  # the state the stage watch gives a run whose runner died
+DEAD_RUNS_SKIPPED = 5  # more dead runs of one moment than this is a bug to look at, not to loop on
+
 
 @dataclass(frozen=True)
 class TenderRef:
@@ -66,16 +69,34 @@ def schedule_stage(tender: TenderRef, stage: str, at: datetime, parameters: dict
             if keep is None and run.expected_start_time == at:
                 keep = run
                 continue
+            if run.state_name == RUN_AGAIN:
+                continue  # a run whose runner died, about to run again (flows/stage_watch.py): not ours to cancel
             client.set_flow_run_state(run.id, Cancelled(message=f"rescheduled to {at.isoformat()}"), force=True)
     if keep is not None:
         return keep
-    return run_deployment(
-        f"{stage}/{stage}",
-        parameters={**tender.parameters(), **(parameters or {})},
-        scheduled_time=at,
-        flow_run_name=f"{tender.ocid}/{stage}",
-        tags=tender.tags(stage),
-        idempotency_key=f"{stage}:{tender.tender_id}:{at.isoformat()}",
-        timeout=0,
-        as_subflow=False,
-    )
+    key = f"{stage}:{tender.tender_id}:{at.isoformat()}"
+    for _ in range(DEAD_RUNS_SKIPPED):
+        run = run_deployment(
+            f"{stage}/{stage}",
+            parameters={**tender.parameters(), **(parameters or {})},
+            scheduled_time=at,
+            flow_run_name=f"{tender.ocid}/{stage}",
+            tags=tender.tags(stage),
+            idempotency_key=key,
+            timeout=0,
+            as_subflow=False,
+        )
+        if not _dead(run):
+            return run
+        # The key found this moment's earlier run, cancelled (the deadline moved away and back) or crashed: it
+        # will never run, so schedule the next one, keyed after it (two callers at once still make one run).
+        key = f"{key}:after:{run.id}"
+    return run
+
+
+def _dead(run: FlowRun) -> bool:
+    """Ended without completing (cancelled, crashed, failed). A RUNNING run whose runner died is not dead: the
+    stage watch (flows/stage_watch.py) schedules that same run again."""
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(run.id).state  # the run_deployment answer shows the state it asked for
+    return state is not None and state.is_final() and not state.is_completed()

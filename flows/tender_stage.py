@@ -19,7 +19,8 @@ def tender_stage(tender_id: int, ocid: str) -> dict:
     """Invite the eligible CSOs of a published call and schedule its evaluation at the submission deadline."""
     logger = get_run_logger()
     tender = load_tender(tender_id)
-    if tender["status"] not in ("active.enquiries", "active.tendering"):
+    # The recorded status: a run that comes after the deadline still schedules the evaluation that closes it.
+    if tender.get("applied_status", tender["status"]) not in ("active.enquiries", "active.tendering"):
         logger.info("%s is %s: nothing to invite or schedule", ocid, tender["status"])
         return {"tender_id": tender_id, "newly_invited": [], "invited": [], "evaluation_run": None}
     invitations = invite_eligible_providers(tender_id)

@@ -52,10 +52,10 @@ def consume(service: str) -> None:
 @click.argument("service", type=click.Choice(["notifications"]))
 def dispatch(service: str) -> None:
     """Run SERVICE's dispatcher: send due e-mail, inbox notices and webhooks, and bundle digests."""
-    from services.common.runtime import StopFlag
+    from services.common.runtime import Heartbeat, StopFlag
     from services.notifications.entrypoints.dispatcher import run_dispatcher
 
-    run_dispatcher(StopFlag())
+    run_dispatcher(StopFlag(Heartbeat(f"{service}-dispatcher")))
 
 
 @main.command()
@@ -64,6 +64,26 @@ def bridge() -> None:
     from services.processes import run_bridge
 
     run_bridge()
+
+
+@main.group()
+def health() -> None:
+    """Probes for container healthchecks."""
+
+
+@health.command("heartbeat")
+@click.argument("name")
+@click.option("--max-age", default=60.0, show_default=True, help="Seconds since the last beat still counted healthy.")
+def health_heartbeat(name: str, max_age: float) -> None:
+    """Exit 0 if process NAME's loop went round within MAX_AGE seconds; exit 1 saying when it last did otherwise."""
+    from services.common.runtime import heartbeat_age, heartbeat_path
+
+    age = heartbeat_age(name)
+    if age is None:
+        raise click.ClickException(f"{name} has not beaten yet (no {heartbeat_path(name)})")
+    if age > max_age:
+        raise click.ClickException(f"{name} last beat {age:.0f}s ago (more than {max_age:.0f}s): stuck or down")
+    click.echo(f"{name} beat {age:.1f}s ago")
 
 
 @main.group()

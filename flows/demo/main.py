@@ -6,13 +6,23 @@ import os
 import signal
 import time
 from collections import Counter
+from datetime import UTC, datetime
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from flows.demo.cast import cso
-from flows.demo.platform import Api, Progress, StepFailed, flow_runs_of, prepare_platform
+from flows.demo.platform import (
+    Api,
+    Progress,
+    StepFailed,
+    drain_outboxes,
+    flow_runs_of,
+    prepare_platform,
+    report_restarts,
+)
+from flows.demo.run_check import check_flow_runs
 from flows.demo.scenarios import Scenario, national_round
 from flows.demo.seed import Cast, seed
 from services.common.settings import prefect_api_url, service_url
@@ -45,17 +55,23 @@ def run_demo(once: bool, production: bool = False) -> int:
             progress.done("deployments registered on the work pool")
         api = Api()
         cast = seed(api, environment["OPERATOR_PASSWORD"], _embedded_secret(var_dir(), "demo-user-password"), progress)
+        round_started = datetime.now(UTC)
         scenarios = play_round(api, cast, progress, supervisor)
         print_summary(api, cast, scenarios, progress)
+        check_flow_runs(round_started, progress)  # a red run in the Prefect UI fails the round, outcomes or not
+        drain_outboxes(progress)
         if once:
             return 0
         click.echo(f"  Every process keeps running (logs: {supervisor.log_path}). Ctrl-C stops them all.")
         while supervisor.alive():
             time.sleep(1)
-        click.echo(f"  a process exited; last log lines:\n{supervisor.log_tail()}", err=True)
+        click.echo(f"  a process kept dying; last log lines:\n{supervisor.log_tail()}", err=True)
         return 1
     except (StepFailed, RuntimeError) as exc:
         click.echo(f"\n  ✗ demo failed: {exc}\n  process log: {supervisor.log_path}", err=True)
+        return 1
+    except Exception as exc:  # still a ✗ and the process log, not a bare traceback
+        click.echo(f"\n  ✗ demo failed: {type(exc).__name__}: {exc}\n  process log: {supervisor.log_path}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("\n  stopping every process …")
@@ -63,6 +79,7 @@ def run_demo(once: bool, production: bool = False) -> int:
     finally:
         supervisor.stop()
         progress.done("all processes stopped")
+        report_restarts(supervisor, progress)
 
 
 def _interrupt(_signum, _frame) -> None:

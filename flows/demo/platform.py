@@ -47,6 +47,33 @@ def wait_for(description: str, probe: Callable[[], object], timeout: float = 60,
     raise StepFailed(f"timed out after {timeout:.0f}s waiting for {description}{detail}")
 
 
+# A process restarting under the supervisor refuses or drops connections, or (a gunicorn master between its
+# workers) answers 502/503, for a few seconds; the demo waits for it as a person would retry, within bounds.
+RESTART_PATIENCE_SECONDS = 120
+RETRYABLE_STATUSES = frozenset({502, 503})
+
+
+def retrying(what: str, attempt: Callable[[], httpx.Response], patience: float = RESTART_PATIENCE_SECONDS):
+    """``attempt()`` again with backoff while the service is restarting; StepFailed naming it once patience ends."""
+    deadline = time.monotonic() + patience
+    pause, announced = 0.5, False
+    while True:
+        try:
+            response = attempt()
+            if response.status_code not in RETRYABLE_STATUSES:
+                return response
+            problem = f"HTTP {response.status_code}"
+        except httpx.TransportError as exc:  # refused, reset, timed out: nothing usable came back
+            problem = f"{type(exc).__name__}: {exc}"
+        if time.monotonic() + pause > deadline:
+            raise StepFailed(f"{what}: no answer for {patience:.0f}s ({problem})")
+        if not announced:
+            click.echo(f"           … {what}: {problem}; the service may be restarting, retrying")
+            announced = True
+        time.sleep(pause)
+        pause = min(pause * 2, 5)
+
+
 class Api:
     """The actors' view: plain HTTP calls, each actor with its own token from the registry."""
 
@@ -57,14 +84,17 @@ class Api:
     def login(self, email: str, password: str) -> dict:
         if email not in self.tokens:
             url = f"{service_url('registry')}/api/v1/auth/token"
-            response = expect(
-                self.http.post(url, json={"email": email, "password": password}), 200, f"log in as {email}"
-            )
+
+            def attempt() -> httpx.Response:
+                return self.http.post(url, json={"email": email, "password": password})
+
+            response = expect(retrying(f"log in as {email}", attempt), 200, f"log in as {email}")
             self.tokens[email] = {"Authorization": f"Bearer {response.json()['access_token']}"}
         return self.tokens[email]
 
     def call(self, method: str, service: str, path: str, headers: dict | None = None, **kwargs) -> httpx.Response:
-        return self.http.request(method, f"{service_url(service)}/api/v1{path}", headers=headers, **kwargs)
+        url = f"{service_url(service)}/api/v1{path}"
+        return retrying(f"{method} {service} {path}", lambda: self.http.request(method, url, headers=headers, **kwargs))
 
     def ok(self, method: str, service: str, path: str, headers: dict | None, what: str, status=(200, 201), **kwargs):
         return expect(self.call(method, service, path, headers, **kwargs), status, what).json()
@@ -77,30 +107,47 @@ def expect(response: httpx.Response, status: int | tuple[int, ...], what: str) -
     return response
 
 
-def flow_runs_of(tender_id: int) -> list:
-    """Every Prefect flow run tagged with this tender, oldest first."""
+def flow_runs_of(tender_id: int, patience: float = RESTART_PATIENCE_SECONDS) -> list:
+    """Every Prefect flow run tagged with this tender, oldest first (waiting out a Prefect server restart)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
     from prefect.client.schemas.sorting import FlowRunSort
 
-    with get_client(sync_client=True) as client:
-        return client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"tender:{tender_id}"])),
-            sort=FlowRunSort.EXPECTED_START_TIME_ASC,
-            limit=50,
-        )
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with get_client(sync_client=True) as client:
+                return client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"tender:{tender_id}"])),
+                    sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                    limit=50,
+                )
+        except (httpx.TransportError, httpx.HTTPStatusError, RuntimeError) as exc:
+            if time.monotonic() > deadline:
+                raise StepFailed(f"reading tender {tender_id}'s flow runs from Prefect: {exc}") from exc
+            time.sleep(2)
 
 
 def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
     """Databases, accounts and bus topology, before any process starts."""
     from click.testing import CliRunner
 
-    from deploy.supervisor import embedded_environment, ensure_postgres_databases, production_environment
+    from deploy.supervisor import (
+        PROCFILE,
+        PRODUCTION_PROCFILE,
+        embedded_environment,
+        ensure_postgres_databases,
+        platform_already_running,
+        production_environment,
+    )
     from services.cli import create_accounts
     from services.common.bus.connection import connect
     from services.common.migrations import upgrade
     from services.common.settings import bus_url, database_url
 
+    refusal = platform_already_running(PRODUCTION_PROCFILE if production else PROCFILE)
+    if refusal:
+        raise StepFailed(refusal)
     environment = production_environment() if production else embedded_environment()
     if production:
         created = ensure_postgres_databases()
@@ -115,3 +162,47 @@ def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
     connect(bus_url()).release()
     progress.done(f"bus topology declared on {'RabbitMQ' if production else 'the broker-less bus'}")
     return environment
+
+
+SERVICES = ("registry", "contracting", "notifications")
+
+
+def unpublished_events() -> dict[str, int]:
+    """Committed events each service's outbox still holds (its relay has not put them on the bus yet)."""
+    from sqlalchemy import text
+
+    from services.common.db import make_engine
+    from services.common.settings import database_url
+
+    counts = {}
+    for name in SERVICES:
+        engine = make_engine(database_url(name))
+        try:
+            with engine.connect() as connection:
+                unpublished = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                counts[name] = connection.execute(unpublished).scalar_one()
+        finally:
+            engine.dispose()
+    return counts
+
+
+def drain_outboxes(progress: Progress, timeout: float = 60) -> None:
+    """Wait until every committed event is on the bus: stopping sooner would leave them for the next start."""
+    deadline = time.monotonic() + timeout
+    while waiting := {name: count for name, count in unpublished_events().items() if count}:
+        if time.monotonic() > deadline:
+            left = ", ".join(f"{name} {count}" for name, count in waiting.items())
+            raise StepFailed(f"events still unpublished after {timeout:.0f}s (is a relay down?): {left}")
+        time.sleep(0.5)
+    progress.done("every outbox drained: each committed event is on the bus")
+
+
+def report_restarts(supervisor, progress: Progress) -> None:
+    """Which processes died and were started again during the run, how often, and how each last ended."""
+    restarts = supervisor.restarts()
+    if not restarts:
+        progress.done("no process died during the run")
+        return
+    progress.info(f"the supervisor restarted {len(restarts)} process(es) that died (log: {supervisor.log_path}):")
+    for name, died in sorted(restarts.items()):
+        click.echo(f"      {name:<26} restarted {died.restarts} time(s) (last exit: {died.last_exit})")

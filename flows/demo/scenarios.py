@@ -110,8 +110,10 @@ class Scenario:
         """Look at the tender and do what its people would do now."""
         authority = api.login(AUTHORITIES[self.district], cast.password)
         self.tender = api.ok("GET", "contracting", f"/tenders/{self.tender['id']}", authority, f"{self.name}: read")
-        if self.tender["status"] != self.status:
-            self.status = self.tender["status"]
+        # Act on the recorded status: the shown one runs ahead while a stage run is due (bids not yet opened).
+        recorded = self.tender.get("applied_status", self.tender["status"])
+        if recorded != self.status:
+            self.status = recorded
             self.note(self._describe(api, cast))
         if self.status == "active.evaluation" and not self.scored:
             self._score(api, cast)
@@ -148,8 +150,8 @@ class Scenario:
 
     # what people do -------------------------------------------------------------------------------------------
 
-    def _evaluator_id(self, api: Api, cast: Cast, email: str) -> str:
-        return str(api.ok("GET", "registry", "/users/me", api.login(email, cast.password), "who am I")["id"])
+    def _evaluator_id(self, api: Api, cast: Cast, email: str) -> int:
+        return int(api.ok("GET", "registry", "/users/me", api.login(email, cast.password), "who am I")["id"])
 
     def _bid(self, api: Api, cast: Cast, offer: Offer) -> None:
         headers = api.login(f"user@{offer.cso}.md", cast.password)

@@ -2,18 +2,28 @@
 
 Under gunicorn (several worker processes) set PROMETHEUS_MULTIPROC_DIR (deploy/gunicorn.conf.py does) so the
 request histograms of all workers are summed; the gauges are computed from the database at scrape time.
+
+Only the operator's scraper reads them: request counts per route show who is busy bidding where, so a scrape
+must carry ``Authorization: Bearer <METRICS_TOKEN>``. Without METRICS_TOKEN (the embedded mode) the token is made
+once under var/secrets/metrics-token, like the demo's other secrets. Requests are labelled by their URL rule
+(``/api/v1/tenders/<int:tender_id>/bids``), never by the concrete path, so no label names a tender or a bid.
 """
 
 from __future__ import annotations
 
+import hmac
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+from werkzeug.exceptions import Unauthorized
+
+from services.common.settings import var_dir
 
 REQUEST_SECONDS = Histogram(
     "sscp_http_request_duration_seconds",
@@ -63,7 +73,37 @@ def init_metrics(app: Flask, service: str, gauges: list[GaugeSource]) -> None:
             )
         return response
 
+    token = (app.config.get("METRICS_TOKEN") or os.environ.get("METRICS_TOKEN") or embedded_scraper_token()).encode()
+
     @app.get("/metrics")
     def metrics():
-        """Prometheus text format."""
+        """Prometheus text format, for the scraper holding METRICS_TOKEN."""
+        scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered.strip().encode(), token):
+            return _refused()
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _refused() -> Response:
+    """401 in the services' shared error shape (the app's own HTTP error handler renders it)."""
+    error = Unauthorized("metrics are for the operator's scraper: send Authorization: Bearer <METRICS_TOKEN>")
+    response = current_app.make_response(current_app.handle_http_exception(error))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    return response
+
+
+def embedded_scraper_token() -> str:
+    """var/secrets/metrics-token, made on first use; every worker and service of the host reads the same one."""
+    path = var_dir() / "secrets" / "metrics-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # atomic: of workers starting together, the first one's token is everyone's
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

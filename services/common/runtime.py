@@ -1,4 +1,4 @@
-"""What every long-running process needs: logging in the configured format and a clean stop on SIGTERM."""
+"""What every long-running process needs: logging in the configured format, a clean stop on SIGTERM and a heartbeat."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import os
 import signal
 import sys
 import threading
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -35,15 +37,58 @@ def configure_logging() -> None:
     if os.environ.get("LOG_FORMAT") == "json":
         handler.setFormatter(JsonLogFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        # Every process writes into one log in the embedded mode: its name says whose line it is.
+        process = f"{os.environ['PROCESS_NAME']} " if os.environ.get("PROCESS_NAME") else ""
+        handler.setFormatter(logging.Formatter(f"%(asctime)s {process}%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), handlers=[handler], force=True)
 
 
-class StopFlag:
-    """Set by SIGTERM/SIGINT; long loops check it between units of work so nothing is cut in half."""
+class Heartbeat:
+    """A file whose modification time says when the process's loop last went round.
 
-    def __init__(self) -> None:
+    A container healthcheck (`sscp health heartbeat NAME`) reads it: a process that is up but stuck (a hung
+    connection, a deadlock) stops beating, which neither its exit code nor its pid would show.
+    """
+
+    def __init__(self, name: str, every: float | None = None) -> None:
+        self.path = heartbeat_path(name)
+        self.every = every if every is not None else float(os.environ.get("HEARTBEAT_SECONDS", "5"))
+        self._next = 0.0
+
+    def beat(self) -> None:
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.every
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch()
+        os.utime(self.path)
+
+
+def heartbeat_path(name: str) -> Path:
+    from services.common.settings import var_dir
+
+    directory = os.environ.get("HEARTBEAT_DIR") or var_dir() / "run" / "heartbeat"
+    return Path(directory) / name
+
+
+def heartbeat_age(name: str) -> float | None:
+    """Seconds since NAME last beat; None if it never has."""
+    try:
+        return max(0.0, time.time() - heartbeat_path(name).stat().st_mtime)
+    except FileNotFoundError:
+        return None
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGINT; long loops check it between units of work so nothing is cut in half.
+
+    Each check is also the loop's heartbeat, when it has one: a loop that checks is a loop that turns.
+    """
+
+    def __init__(self, heartbeat: Heartbeat | None = None) -> None:
         self._event = threading.Event()
+        self._heartbeat = heartbeat
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
 
@@ -52,6 +97,8 @@ class StopFlag:
         self._event.set()
 
     def __call__(self) -> bool:
+        if self._heartbeat is not None:
+            self._heartbeat.beat()
         return self._event.is_set()
 
     def wait(self, seconds: float) -> bool:

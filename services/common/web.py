@@ -17,7 +17,9 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from services.common import api_docs
 from services.common.errors import DomainError
+from services.common.outages import register_outage_handlers
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +32,46 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+# Where webargs says a schema error was found; the error body keys errors by field and names the location apart.
+LOCATIONS = frozenset({"json", "query", "querystring", "form", "json_or_form", "headers", "cookies", "files", "path"})
+# Names people try from other APIs, answered with the one this API takes (one name per meaning keeps the document
+# the whole truth: an accepted alias would be a parameter no document shows).
+QUERY_NAME_HINTS = {
+    "per_page": "page_size",
+    "limit": "page_size",
+    "size": "page_size",
+    "offset": "page",
+    "ocid": "correlation_id",  # notifications file events under the tender's ocid as their correlation_id
+}
 
 
 class ErrorSchema(ma.Schema):
-    """Every error body: a code and a message; field errors under ``errors``; some refusals add details
-    (``current_status``, ``allowed_transitions``, ``field``…)."""
+    """Every error body, from schema validation and from the rules alike: a code and a message; messages by
+    field under ``errors`` (a nested field keeps its path: ``{"scores": {"0": {"score": […]}}}``; ``_schema``
+    is the body or query as a whole); ``location`` says where those fields were read when a schema refused
+    them; some refusals add details (``current_status``, ``allowed_transitions``…)."""
 
     class Meta:
         unknown = ma.INCLUDE
 
-    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
-    status = ma.fields.String(metadata={"description": "HTTP status name"})
-    message = ma.fields.String(required=True, metadata={"description": "What went wrong, for a person"})
-    errors = ma.fields.Dict(metadata={"description": "Messages by field (and by location for schema errors)"})
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code", "example": 422})
+    status = ma.fields.String(metadata={"description": "HTTP status name", "example": "Unprocessable Entity"})
+    message = ma.fields.String(
+        required=True,
+        metadata={"description": "What went wrong, for a person", "example": "unit_price: Not a valid number."},
+    )
+    errors = ma.fields.Dict(
+        metadata={
+            "description": "Messages by field (the field's name as sent; never nested by location)",
+            "example": {"unit_price": ["Not a valid number."]},
+        }
+    )
+    location = ma.fields.String(
+        metadata={
+            "description": "Where the fields in errors were read: json (the body), query, headers…",
+            "example": "json",
+        }
+    )
 
 
 class ServiceApi(Api):
@@ -83,12 +112,16 @@ class ErrorResponsesPlugin(BasePlugin):
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
+        # (endpoint, method) -> the query parameters its document lists: anything else is refused (422).
+        self.query_parameters: dict[tuple[str, str], frozenset[str]] = {}
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         rule = kwargs.get("rule")
         for method, operation in (operations or {}).items():
             roles = self._required_roles(rule, method)
-            codes = {HTTPStatus.UNAUTHORIZED}
+            # Every operation refuses a query parameter its document does not list (422).
+            codes = {HTTPStatus.UNAUTHORIZED, HTTPStatus.UNPROCESSABLE_ENTITY}
+            codes |= set(getattr(self._handler(rule, method), "documented_errors", ()))
             if roles is not None:
                 codes.add(HTTPStatus.FORBIDDEN)
                 operation.setdefault("security", [{"bearerAuth": []}])
@@ -100,17 +133,61 @@ class ErrorResponsesPlugin(BasePlugin):
             if method in WRITE_METHODS or "requestBody" in operation:
                 codes |= {HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE}
                 codes |= {HTTPStatus.CONFLICT, HTTPStatus.UNPROCESSABLE_ENTITY}
+            query = set()
             for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("in") == "query":
+                    query.add(parameter["name"])
                 if isinstance(parameter, dict) and (parameter.get("in"), parameter.get("name")) == ("query", "page"):
                     parameter.setdefault("schema", {})["maximum"] = MAX_PAGE
+            if rule is not None:
+                self.query_parameters[(rule.endpoint, method)] = frozenset(query)
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 responses.setdefault(str(code.value), code.name)
 
     def _required_roles(self, rule, method: str) -> tuple[str, ...] | None:
+        return getattr(self._handler(rule, method), "required_roles", None)
+
+    def _handler(self, rule, method: str):
         view = self.app.view_functions.get(rule.endpoint) if rule is not None else None
-        handler = getattr(getattr(view, "view_class", None), method, view)
-        return getattr(handler, "required_roles", None)
+        return getattr(getattr(view, "view_class", None), method, view)
+
+
+def documents_errors(*codes: HTTPStatus) -> Callable:
+    """Marks a handler that may answer ``codes`` beyond those the shared machinery documents (e.g. a read that
+    refuses with 409 until the caller has done something first), so its OpenAPI operation lists them."""
+
+    def mark(handler: Callable) -> Callable:
+        handler.documented_errors = (*getattr(handler, "documented_errors", ()), *codes)
+        return handler
+
+    return mark
+
+
+def _refuse_unknown_query_parameters(documented: dict[tuple[str, str], frozenset[str]]) -> Callable[[], None]:
+    """A query parameter the operation's document does not list is refused (422 naming it), never ignored:
+    ``GET /deliveries?ocid=…`` answering every delivery reads as "these are that call's"."""
+
+    def check() -> None:
+        rule = request.url_rule
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        known = documented.get((rule.endpoint, method)) if rule is not None else None
+        if known is None:
+            return  # not an API operation (health, metrics, the docs and their assets)
+        unknown = [name for name in request.args if name not in known]
+        if not unknown:
+            return
+        hints = [f"{name} is called {QUERY_NAME_HINTS[name]} here" for name in unknown if _hinted(name, known)]
+        takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
+        message = f"unknown query parameter {', '.join(unknown)}: {'; '.join(hints) or takes}"
+        errors = {name: ["Unknown query parameter."] for name in unknown}
+        abort(422, message=message, messages={"query": errors})
+
+    return check
+
+
+def _hinted(name: str, known: frozenset[str]) -> bool:
+    return QUERY_NAME_HINTS.get(name) in known
 
 
 def _numbers_as_sent(self, field, ret, **kwargs) -> dict:
@@ -145,25 +222,33 @@ def create_service_app(
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI's files come from a pinned package and are served by the service itself (relative to
+        # /api/v1/docs), so the docs work offline; its default validator badge would call validator.swagger.io.
+        OPENAPI_SWAGGER_UI_URL=api_docs.SWAGGER_UI_URL,
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
     app.url_map.converters["int"] = BoundedIntConverter
-    api = ServiceApi(app, spec_kwargs={"extra_plugins": [ErrorResponsesPlugin(app)]})
+    error_responses = ErrorResponsesPlugin(app)
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [error_responses, api_docs.GlossaryPlugin()]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (from the registry's POST /auth/token)"}
     )
     api.ma_plugin.converter.add_attribute_function(_numbers_as_sent)
+    api.ma_plugin.converter.add_attribute_function(api_docs.describe_from_glossary)
     pagination_parser = BoundedPaginationParser()
     for blueprint in blueprints:
         # Read by flask-smorest's paginate() wrapper at request time, so an instance attribute is enough.
         blueprint.PAGINATION_ARGUMENTS_PARSER = pagination_parser
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(_health_blueprint(list(readiness_checks)))
+    app.register_blueprint(api_docs.swagger_ui_assets())
+    app.before_request(_refuse_unknown_query_parameters(error_responses.query_parameters))
     app.before_request(_refuse_unreadable_json)
     _register_error_handlers(app)
+    register_outage_handlers(app)  # database unreachable: 503 + Retry-After
     return app, api
 
 
@@ -185,7 +270,7 @@ def _refuse_unreadable_json() -> None:
     try:
         json.loads(body)
     except (ValueError, RecursionError):
-        abort(400, message="the body is not valid JSON", messages={"json": ["Invalid JSON body."]})
+        abort(400, message="the body is not valid JSON", messages={"json": {"_schema": ["Invalid JSON body."]}})
 
 
 def _health_blueprint(checks: list[ReadinessCheck]) -> Blueprint:
@@ -214,20 +299,49 @@ def _health_blueprint(checks: list[ReadinessCheck]) -> Blueprint:
     return health
 
 
+def _by_field(messages) -> tuple[object, str | None]:
+    """webargs nests schema errors by location (``{"json": {"unit_price": […]}}``) while the rules
+    (DomainError/Invalid) key them by field: one shape for both, errors by field and the location apart."""
+    if not isinstance(messages, dict) or not messages or not set(messages) <= LOCATIONS:
+        return messages, None
+    errors: dict = {}
+    for by_field in messages.values():
+        errors.update(by_field if isinstance(by_field, dict) else {"_schema": by_field})
+    return errors, ", ".join(messages)
+
+
+def _summary(errors: dict) -> str:
+    """The first message of up to three fields, so the message alone says what to fix."""
+    parts = []
+    for name, value in list(errors.items())[:3]:
+        while isinstance(value, dict) and value:
+            value = next(iter(value.values()))
+        text = value[0] if isinstance(value, list) and value else value
+        parts.append(f"{name}: {text}" if isinstance(text, str) else name)
+    return "; ".join(parts)
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         body = {"code": exc.code, "status": exc.name, "message": exc.description}
         extra = getattr(exc, "data", None) or {}
+        headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
         if isinstance(extra, dict):
             if "messages" in extra:
-                body["errors"] = extra["messages"]
+                body["errors"], location = _by_field(extra["messages"])
+                if location:
+                    body["location"] = location
+                if "message" not in extra and isinstance(body["errors"], dict):
+                    body["message"] = _summary(body["errors"]) or body["message"]
             if "message" in extra:
                 body["message"] = extra["message"]
             for key, value in extra.items():
                 if key not in {"messages", "message", "exc", "headers", "schema"}:
                     body[key] = value
-        return jsonify(body), exc.code
+            headers.extend((extra.get("headers") or {}).items())
+        # The exception's own headers matter: a 405 must say in Allow which methods the path takes.
+        return jsonify(body), exc.code, headers
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):

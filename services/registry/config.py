@@ -8,13 +8,19 @@ from pathlib import Path
 from services.common.settings import ServiceSettings, var_dir
 
 # Log-in throttling (Flask-Limiter): environment variable -> (settings.extra key, default).
-# memory:// counts per process: with several gunicorn workers or hosts use a shared store, e.g.
-# RATE_LIMIT_STORAGE_URI=redis://127.0.0.1:6379 (needs the `redis` package), so the limits hold across them.
+# The counters must be shared by every gunicorn worker (memory:// counts per process, so N workers let N times the
+# guesses through): by default a SQLite file under VAR_DIR, shared by the workers of one host (see
+# adapters/throttle_storage.py). Across hosts use one store for all, e.g. RATE_LIMIT_STORAGE_URI=redis://host:6379
+# (needs the `redis` package) or sqla+postgresql://… (a database of its own).
 THROTTLE_OPTIONS = {
-    "RATE_LIMIT_STORAGE_URI": ("rate_limit_storage_uri", "memory://"),
+    "RATE_LIMIT_STORAGE_URI": ("rate_limit_storage_uri", None),
     "LOGIN_RATE_LIMIT_PER_ACCOUNT": ("login_limit_per_account", "10 per minute"),
     "LOGIN_RATE_LIMIT_PER_ADDRESS": ("login_limit_per_address", "100 per minute"),
 }
+
+
+def default_throttle_storage() -> str:
+    return f"sqla+sqlite:///{var_dir() / 'login-throttle.sqlite'}"
 
 
 def registry_settings(**overrides) -> ServiceSettings:
@@ -24,6 +30,7 @@ def registry_settings(**overrides) -> ServiceSettings:
         key: overrides.pop(key, None) or os.environ.get(name) or default
         for name, (key, default) in THROTTLE_OPTIONS.items()
     }
+    throttle["rate_limit_storage_uri"] = throttle["rate_limit_storage_uri"] or default_throttle_storage()
     settings = ServiceSettings.from_env("registry", **overrides)
     settings.extra.update(keys_dir=Path(keys_dir), token_ttl_seconds=token_ttl, **throttle)
     return settings

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common.bus.envelope import Envelope
+from services.common.reference_data import SERVICE_TYPES
 from services.contracting.adapters.orm import OutboxMessage
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer.eligibility import apply_registry_event
@@ -47,10 +48,19 @@ class Tokens:
         self.anonymous: dict[str, str] = {}
 
 
+def seed_service_types(session) -> None:
+    """The registry's seeded nomenclature, as its service_type.added events replicate it to contracting."""
+    for label in SERVICE_TYPES:
+        payload = {"code": label.code, "name_ro": label.ro, "name_ru": label.ru, "name_en": label.en, "version": 1}
+        apply_registry_event(session, Envelope(type="service_type.added", payload=payload, producer="registry"))
+
+
 def seed_market(app, providers=(*BIDDERS, 8), district: str = DISTRICT) -> None:
-    """Providers accredited for home care in the district, as registry events would have replicated them."""
+    """The nomenclature, and providers accredited for home care in the district, as registry events would have
+    replicated them."""
     context = app.extensions["service_context"]
     with context.session_factory.begin() as session:
+        seed_service_types(session)
         for provider_id in providers:
             provider = {"provider_id": provider_id, "idno": f"10036000{provider_id:05d}", "status": "active"}
             provider.update(legal_name=f"AO Grija {provider_id}", districts_served=[district], version=1)

@@ -311,7 +311,43 @@ def test_python_health_checks_use_python_because_the_slim_image_has_no_curl():
         command = healthcheck_command(all_services[name])
         if command:
             assert "curl" not in command and "wget" not in command, name
-            assert command.startswith("python -c"), name
+            assert command.startswith(("python -c", "sscp health heartbeat")), name
+
+
+# Long-running, yet no HTTP to probe: each loop's heartbeat file is what says it still turns.
+HEARTBEAT_PROCESSES = {
+    "registry-relay",
+    "contracting-relay",
+    "notifications-relay",
+    "contracting-consumer",
+    "notifications-worker",
+    "notifications-dispatcher",
+    "flow-bridge",
+}
+
+
+def test_every_long_running_process_without_http_is_probed_by_its_own_heartbeat():
+    all_services = services()
+    for name in HEARTBEAT_PROCESSES:
+        service = all_services[name]
+        assert healthcheck_command(service) == f"sscp health heartbeat {name} --max-age 60", name
+        # the heartbeat file is named as the process is in deploy/Procfile and in its logs
+        assert environment(service)["PROCESS_NAME"] == name
+        assert str(service["restart"]) == "unless-stopped", name
+
+
+def test_every_process_of_the_embedded_procfiles_runs_as_a_compose_service_that_restarts():
+    procfile_names = set()
+    for procfile in ("Procfile", "Procfile.production"):
+        for line in (ROOT / "deploy" / procfile).read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                procfile_names.add(line.split(":", 1)[0])
+    all_services = services()
+    compose_names = {"registry": "registry-api", "contracting": "contracting-api", "prefect": "prefect-server"}
+    compose_names |= {"notifications": "notifications-api", "flow-runner": "prefect-worker"}
+    for name in procfile_names:
+        service = all_services[compose_names.get(name, name)]
+        assert str(service["restart"]) in ("unless-stopped", "always", "on-failure"), name
 
 
 def test_every_long_running_service_is_health_checked_or_waits_for_healthy_dependencies():

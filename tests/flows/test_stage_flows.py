@@ -49,7 +49,7 @@ def seed_people(platform) -> dict:
     return people
 
 
-def publish_tender(platform, people) -> dict:
+def publish_tender(platform, people, quality_minimum: str | None = None) -> dict:
     now = platform.clock.now
     body = {
         "district_code": DISTRICT,
@@ -62,7 +62,7 @@ def publish_tender(platform, people) -> dict:
         ],
         "criteria": [
             {"kind": "price", "name": "Preț", "weight": 40},
-            {"kind": "quality", "name": "Calitate", "weight": 60},
+            {"kind": "quality", "name": "Calitate", "weight": 60, "minimum": quality_minimum},
         ],
         "committee_size": 3,
     }
@@ -93,7 +93,7 @@ def bid_and_score(platform, people, tender) -> None:
     assert response.status_code in (200, 201), response.text
 
 
-def score_everything(platform, people, tender) -> None:
+def score_everything(platform, people, tender, score: str = "80") -> None:
     quality = next(c for c in tender["criteria"] if c["kind"] == "quality")
     for _subject, headers in people["evaluators"]:
         path = f"/tenders/{tender['id']}/committee/declaration"
@@ -103,7 +103,7 @@ def score_everything(platform, people, tender) -> None:
             {
                 "bid_id": bid["id"],
                 "criterion_id": quality["id"],
-                "score": "80",
+                "score": score,
                 "justification": "Plan de îngrijire clar",
             }
             for bid in bids

@@ -9,9 +9,10 @@ on purpose, deterministically: every statement after the commit fails the way a 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.exc import OperationalError
 
+from services.common.db import make_engine
 from services.common.migrations import upgrade
 from services.registry.adapters.orm import OutboxMessage, Provider
 from services.registry.entrypoints.api import create_app
@@ -40,6 +41,10 @@ class DatabaseLostAfterCommit:
 @pytest.fixture
 def registry(postgres_database, brokerless_bus_url, tmp_path, token_mint):
     upgrade("registry", postgres_database)
+    engine = make_engine(postgres_database)
+    with engine.begin() as connection:
+        connection.execute(delete(OutboxMessage))  # the migrations' announcements: not this test's events
+    engine.dispose()
     config = {"DATABASE_URL": postgres_database, "BUS_URL": brokerless_bus_url, "JWT_KEYS_DIR": str(tmp_path / "k")}
     app = create_app(config, token_verifier=token_mint.verifier)
     yield app

@@ -61,6 +61,7 @@ class Answer:
 @dataclass
 class Write(Answer):
     idno: str = ""
+    retry_after: str | None = None  # the Retry-After header, if any
 
 
 @dataclass
@@ -122,7 +123,8 @@ def write_providers(run: RestartRun, writer: int, token: str, stop: threading.Ev
             phase = run.phase
             try:
                 response = client.post("/api/v1/providers", json=body)
-                run.writes.append(Write(phase, response.status_code, response.text, idno))
+                retry_after = response.headers.get("Retry-After")
+                run.writes.append(Write(phase, response.status_code, response.text, idno, retry_after))
             except httpx.HTTPError as exc:
                 run.writes.append(Write(phase, None, f"{type(exc).__name__}: {exc}", idno))
 
@@ -233,10 +235,14 @@ def test_every_registration_answered_201_around_a_postgresql_restart_is_kept(pos
     assert any(write.status == 201 for write in postgres_restart.writes if write.phase == "after")
 
 
-def test_registrations_refused_during_a_postgresql_restart_are_answered_with_json_errors_not_hangs(postgres_restart):
+def test_registrations_refused_during_a_postgresql_restart_are_answered_503_with_retry_after_not_500_or_hangs(
+    postgres_restart,
+):
     refused = [write for write in postgres_restart.writes if write.phase != "before" and write.status != 201]
     assert refused, "some registrations must have met the outage"
-    assert {write.status for write in refused} <= {500, 503}, {write.status for write in refused}
+    # 503 + Retry-After tells the client to send the same request again shortly; a 500 would say it is a bug.
+    assert {write.status for write in refused} == {503}, {(write.status, write.body[:200]) for write in refused}
+    assert all(1 <= int(write.retry_after or 0) <= 60 for write in refused)
     assert all(json.loads(write.body)["message"] for write in refused)
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
 import pytest
 
+from deploy.supervisor import free_port
+from services.common.settings import var_dir
+from services.registry.adapters.keys import KeyRing
 from services.registry.config import registry_settings
+from tests.conftest import ROOT, migrated_sqlite_url
 from tests.security.seeds import PASSWORD
 
 LOGIN = "/api/v1/auth/token"
@@ -19,13 +31,16 @@ def registry(make_service_app):
     return make_service_app("registry", own_keys=True)
 
 
-def test_the_defaults_are_ten_attempts_per_account_and_a_hundred_per_address_a_minute_in_process_memory(monkeypatch):
+def test_the_defaults_are_ten_attempts_per_account_and_a_hundred_per_address_a_minute_shared_by_every_worker(
+    monkeypatch,
+):
     for name in ("RATE_LIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT_PER_ACCOUNT", "LOGIN_RATE_LIMIT_PER_ADDRESS"):
         monkeypatch.delenv(name, raising=False)
     extra = registry_settings().extra
     assert extra["login_limit_per_account"] == "10 per minute"
     assert extra["login_limit_per_address"] == "100 per minute"
-    assert extra["rate_limit_storage_uri"] == "memory://"
+    # Not memory://: that counts per gunicorn worker, so N workers let N times as many guesses through.
+    assert extra["rate_limit_storage_uri"] == f"sqla+sqlite:///{var_dir() / 'login-throttle.sqlite'}"
 
 
 def test_the_eleventh_guess_at_one_account_within_a_minute_is_refused_with_429_and_retry_after(registry):
@@ -72,3 +87,68 @@ def test_an_unknown_e_mail_costs_the_same_password_check_as_a_known_one(registry
     assert attempt(client, "nobody@sscp.md").status_code == 401
     assert attempt(client, "cso@sscp.md").status_code == 401
     assert len(checked) == 2, "no answer-time difference tells a guesser which e-mails have accounts"
+
+
+# --- the real thing: gunicorn with several workers ---------------------------------------------------------
+
+
+@pytest.fixture
+def registry_under_gunicorn(tmp_path):
+    """The registry served by gunicorn with the production config and two workers, on its own migrated SQLite
+    file, with the environment's defaults for the throttle (no RATE_LIMIT_STORAGE_URI). Yields (url, access log)."""
+    KeyRing(tmp_path / "keys").signing_key()  # made once here, not raced for by the two workers
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("RATE_LIMIT", "LOGIN_RATE"))}
+    env.update(
+        REGISTRY_DATABASE_URL=migrated_sqlite_url("registry", tmp_path),
+        BUS_URL=f"sqla+sqlite:///{tmp_path / 'bus.sqlite'}",
+        JWT_KEYS_DIR=str(tmp_path / "keys"),
+        GUNICORN_WORKERS="2",
+        GUNICORN_ACCESS_LOG="1",
+    )
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"]
+    # The access log names the worker (its pid) that answered each request.
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logformat", "answered-by %(p)s %(s)s"]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*command, "services.registry.entrypoints.wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+        yield url, log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def test_the_eleventh_guess_within_a_minute_is_refused_whichever_gunicorn_worker_answers(registry_under_gunicorn):
+    url, log = registry_under_gunicorn
+    answers = []
+    for _ in range(11):
+        # A new connection each time, so the workers take turns as they would for separate browsers.
+        with httpx.Client(base_url=url, timeout=10) as client:
+            answers.append(client.post(LOGIN, json={"email": "cso@sscp.md", "password": "wrong-guess"}))
+    assert [answer.status_code for answer in answers[:10]] == [401] * 10
+    assert answers[10].status_code == 429, "ten failed log-ins count once, however the workers shared them"
+    assert 1 <= int(answers[10].headers["Retry-After"]) <= 60
+    workers = set(re.findall(r"answered-by <(\d+)> (?:401|429)", log.read_text()))
+    assert len(workers) >= 2, f"the guesses all reached one worker ({workers}): the test proved nothing"

@@ -14,8 +14,8 @@ DEAD_LETTER_EXCHANGE = Exchange("procurement.dlx", type="direct", durable=True)
 
 # consumer queue -> routing keys it receives
 CONSUMER_BINDINGS: dict[str, tuple[str, ...]] = {
-    # contracting keeps a local eligibility replica of the registry's providers and accreditations
-    "contracting.registry-events": ("provider.#", "accreditation.#"),
+    # contracting keeps a local replica of the registry's providers, accreditations and service types
+    "contracting.registry-events": ("provider.#", "accreditation.#", "service_type.#"),
     # notifications routes every event to its recipients
     "notifications.events": ("#",),
     # the flow bridge turns stage-starting events into Prefect flow runs

@@ -82,3 +82,15 @@ class AccreditationReplica(Base):
     valid_to: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer)
+
+
+class ServiceTypeReplica(Base):
+    """The registry's nomenclature of social services, from service_type.* events: the codes a call may name."""
+
+    __tablename__ = "service_type_replica"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name_ro: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)

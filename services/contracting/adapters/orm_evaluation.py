@@ -98,6 +98,8 @@ class Award(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # Set at the decision when the winner's accreditation ends before the contract would: {valid_until, contract_end}.
+    accreditation_ends_before_contract: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Complaint(Base):

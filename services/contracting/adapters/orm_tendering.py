@@ -81,3 +81,5 @@ class AuditLogEntry(Base):
     payload_hash: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    # Random, hashed into the entry and never served: see domain/audit.py (sealed entries).
+    salt: Mapped[str | None] = mapped_column(String(64))

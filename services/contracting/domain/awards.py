@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.contracting.domain.eligibility import TermGap
 from services.contracting.domain.ranking import DISQUALIFIED, INELIGIBLE, RANKED, RankedBid
 
 PENDING = "pending"
@@ -14,6 +15,13 @@ LIVE = (PENDING, ACTIVE)
 
 AWARDED = "awarded"
 NOT_AWARDED = "not_awarded"
+
+# Why a call ended without a winner: the unsuccessful notice tells its bidders (notifications words each code).
+NO_BIDS = "no_bids"
+NO_ELIGIBLE_BID = "no_eligible_bid"
+BELOW_QUALITY_FLOOR = "below_quality_floor"
+NO_BID_FITS = "no_bid_fits"  # ranked bids, but none fitted the lot's places or budget
+AWARDS_CANCELLED = "awards_cancelled"  # a cascade ran out of bids
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,28 @@ def fill_awards(
     return choices
 
 
+def term_warning(gap: TermGap | None) -> dict | None:
+    """What the department sees on an award whose winner's accreditation ends before the contract would: it may
+    still award (the bid was eligible at the deadline), knowing a new accreditation must come before that day."""
+    if gap is None:
+        return None
+    valid_until = gap.valid_until.isoformat() if gap.valid_until else None
+    return {"valid_until": valid_until, "contract_end": gap.contract_end.isoformat()}
+
+
 def result_of(entry: RankedBid, awarded: set[int]) -> str:
     """What a bidder is told: awarded, not awarded (ranked but no room), disqualified or ineligible."""
     if entry.result == RANKED:
         return AWARDED if entry.bid.bid_id in awarded else NOT_AWARDED
     return {DISQUALIFIED: DISQUALIFIED, INELIGIBLE: INELIGIBLE}[entry.result]
+
+
+def unsuccessful_reason(results: list[str]) -> str:
+    """Why the decision awarded nothing, from each bidder's result (ineligible, disqualified, not_awarded)."""
+    if not results:
+        return NO_BIDS
+    if all(result == INELIGIBLE for result in results):
+        return NO_ELIGIBLE_BID
+    if all(result in (INELIGIBLE, DISQUALIFIED) for result in results):
+        return BELOW_QUALITY_FLOOR
+    return NO_BID_FITS

@@ -27,6 +27,17 @@ def bid_price(unit_price: Decimal, places: int) -> Decimal:
     return price
 
 
+def check_budget(unit_price: Decimal, places: int, price: Decimal, budget: Decimal | None) -> None:
+    """The lot's budget is the ceiling (Moldovan practice): a bid's total price may not exceed it."""
+    if budget is not None and price > budget:
+        raise Invalid(
+            "unit_price",
+            f"unit price {unit_price} MDL x {places} places = {price} MDL, above the lot's budget of {budget} MDL: "
+            "a bid's total price may not exceed its lot's budget (the unit price is per place, for the lot's "
+            "whole duration)",
+        )
+
+
 def check_window(status: str, submission_deadline: datetime, now: datetime) -> None:
     """Bids are written only while the server clock is before the deadline, whether or not the closing ran."""
     if now >= submission_deadline:
@@ -56,6 +67,8 @@ class Receipt:
     received_at: datetime
 
 
-def receipt(document: dict, now: datetime) -> Receipt:
-    """What the bidder keeps as proof: the hash of the canonical bid document and the server time."""
-    return Receipt(sha256_of(document), now)
+def receipt(document: dict, received_at: datetime) -> Receipt:
+    """What the bidder keeps as proof of what it submitted and when: the SHA-256 of the canonical bid document
+    with the server time added as ``received_at`` (ISO 8601 UTC, exactly as the receipt states it), so the same
+    offer made at two times has two receipts, and neither can be passed off as made at another time."""
+    return Receipt(sha256_of({**document, "received_at": received_at.isoformat()}), received_at)

@@ -11,8 +11,13 @@ CONFLICT = "conflict"
 
 @dataclass(frozen=True)
 class Member:
-    subject: str
+    subject: str  # the evaluator's token subject: its registry user id, as a string (JWT ``sub`` is one)
     declaration: str
+
+
+def member_id(subject: str) -> int | str:
+    """The member as the API and events name it: the registry user id, an integer like every other id."""
+    return int(subject) if subject.isascii() and subject.isdigit() else subject
 
 
 def sitting(members: list[Member]) -> list[Member]:

@@ -39,6 +39,28 @@ def check_periods(rules: ProcedureRules, now: datetime, enquiry_end: datetime, s
         )
 
 
+# What every lot must state before its call goes out: bidders price places over a duration against a budget.
+LOT_TERMS = ("budget", "places", "duration_months")
+
+
+def check_publishable(lots: list[dict]) -> None:
+    """Refuse to publish a call with no lot, or with a lot missing a term; names each lot and what it lacks.
+
+    ``lots``: each lot's ``number``, ``title`` and LOT_TERMS (None where missing)."""
+    if not lots:
+        raise Invalid("lots", "a call needs at least one lot before it is published")
+    missing = {
+        str(lot["number"]): [term for term in LOT_TERMS if lot.get(term) is None]
+        for lot in lots
+        if any(lot.get(term) is None for term in LOT_TERMS)
+    }
+    if missing:
+        lacks = "; ".join(f"lot {number}: {', '.join(terms)}" for number, terms in missing.items())
+        refusal = Invalid("lots", f"every lot needs its {', '.join(LOT_TERMS)} before publishing; missing: {lacks}")
+        refusal.details["missing"] = missing
+        raise refusal
+
+
 def amended_deadline(rules: ProcedureRules, current: datetime, requested: datetime | None) -> datetime:
     """The submission deadline after a material amendment: at least the minimum extension later."""
     earliest = current + rules.min_amendment_extension

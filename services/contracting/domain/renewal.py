@@ -5,7 +5,7 @@ re-tender's timetable (lead time = enquiry + tendering + evaluation + standstill
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 RENEW = "renew"
@@ -56,6 +56,37 @@ class Recommendation:
     checks: dict[str, bool] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class AccreditationCover:
+    """How far the provider's accreditation for the contract's service reaches, against the renewed end."""
+
+    service_type: str
+    valid_until: date | None  # the last day of unbroken accreditation from today; None: not accredited today
+    renewed_end: datetime  # when the contract would end if renewed now
+
+    @property
+    def covers(self) -> bool:
+        # The contract serves up to, not including, its end: the day before a midnight end is the last one.
+        last_day = (self.renewed_end - timedelta(microseconds=1)).date()
+        return self.valid_until is not None and self.valid_until >= last_day
+
+
+def accreditation_refusal(cover: AccreditationCover) -> str | None:
+    """Why a renewal may not be made for want of accreditation (a new one must come first), or None."""
+    if cover.covers:
+        return None
+    renewed = cover.renewed_end.isoformat()
+    if cover.valid_until is None:
+        return (
+            f"the provider is not accredited for {cover.service_type} today: the contract, renewed to {renewed}, "
+            "needs a new accreditation first"
+        )
+    return (
+        f"the provider's accreditation for {cover.service_type} ends {cover.valid_until.isoformat()}, before the "
+        f"renewed contract would end ({renewed}): a renewal needs a new accreditation covering the whole term"
+    )
+
+
 def in_notice_window(policy: RenewalPolicy, end_at: datetime, now: datetime) -> bool:
     return now < end_at <= now + policy.notice_window
 
@@ -75,8 +106,11 @@ def kpi_attainment(kpis: list[Kpi], accepted_values: list[dict[str, Decimal]]) -
     return min(shares).quantize(Decimal("0.01")) if shares else None
 
 
-def recommend(policy: RenewalPolicy, facts: Performance) -> Recommendation:
-    """Renew only when every due report is accepted, KPIs meet the threshold and the limits leave room."""
+def recommend(
+    policy: RenewalPolicy, facts: Performance, accreditation: AccreditationCover | None = None
+) -> Recommendation:
+    """Renew only when every due report is accepted, KPIs meet the threshold, the limits leave room and (when
+    known) the provider's accreditation covers the renewed term."""
     attainment = kpi_attainment(facts.kpis, facts.accepted_values)
     renewals_left = max(0, policy.max_renewals - facts.renewals_done)
     months_left = max(0, policy.max_total_months - facts.total_months)
@@ -87,6 +121,9 @@ def recommend(policy: RenewalPolicy, facts: Performance) -> Recommendation:
         "duration_left": months_left > 0,
     }
     reasons = _reasons(policy, facts, attainment, renewals_left, months_left, checks)
+    if accreditation is not None:
+        checks["accreditation_covers_renewal"] = accreditation.covers
+        reasons.append(accreditation_refusal(accreditation) or _covered(accreditation))
     action = RENEW if all(checks.values()) else RETENDER
     return Recommendation(action, reasons, attainment, renewals_left, months_left, checks)
 
@@ -104,6 +141,13 @@ def _reasons(policy, facts, attainment, renewals_left, months_left, checks) -> l
         f"{renewals_left} of {policy.max_renewals} renewal(s) left",
         f"{months_left} of {policy.max_total_months} month(s) of total duration left",
     ]
+
+
+def _covered(cover: AccreditationCover) -> str:
+    return (
+        f"accreditation for {cover.service_type} valid until {cover.valid_until.isoformat()} covers the renewed "
+        f"term (to {cover.renewed_end.isoformat()})"
+    )
 
 
 def extension_months(policy: RenewalPolicy, requested: int | None, original_months: int, total_months: int) -> int:

@@ -29,7 +29,7 @@ AUDITED_FAMILIES = ("tender", "award", "complaint")
 class BrokenLink:
     seq: int
     action: str
-    at: datetime
+    at: datetime | None  # None for a sealed entry shown through the API (see domain/audit.py)
     problem: str
 
 
@@ -49,7 +49,7 @@ class Verification:
         """One line for the CLI."""
         if self.first_broken:
             link = self.first_broken
-            where = f"entry {link.seq} ({link.action}, {link.at.isoformat()})"
+            where = f"entry {link.seq} ({link.action}, {link.at.isoformat() if link.at else 'time sealed'})"
             return f"tender {self.tender_id}: BROKEN at {where}: {link.problem}"
         if self.unanchored:
             first = self.unanchored[0]
@@ -60,13 +60,14 @@ class Verification:
         return f"tender {self.tender_id}: intact, {self.entries} entries, head {self.head_hash}"
 
 
-def diagnose(entries: list[audit.AuditEntry]) -> BrokenLink | None:
-    """The first entry that does not follow from the one before it, and why; None when the chain holds."""
+def diagnose(entries: list[audit.AuditEntry], *, redact: bool = False) -> BrokenLink | None:
+    """The first entry that does not follow from the one before it, and why; None when the chain holds.
+
+    ``redact``: name a sealed entry as the API serves it (no bidder's time), for readers other than the operator's CLI.
+    """
     previous_hash = audit.GENESIS
     for expected_seq, entry in enumerate(entries, start=1):
-        recomputed = audit.entry_hash(
-            entry.tender_id, entry.seq, entry.actor, entry.action, entry.at, entry.payload_hash, entry.previous_hash
-        )
+        recomputed = audit.recompute(entry)
         problem = None
         if entry.seq != expected_seq:
             problem = f"sequence number {entry.seq} where {expected_seq} was expected (an entry is missing)"
@@ -75,7 +76,8 @@ def diagnose(entries: list[audit.AuditEntry]) -> BrokenLink | None:
         elif recomputed != entry.entry_hash:
             problem = "its contents do not hash to its entry_hash (the entry was altered)"
         if problem:
-            return BrokenLink(entry.seq, entry.action, entry.at, problem)
+            shown = audit.served(entry) if redact else entry
+            return BrokenLink(entry.seq, shown.action, shown.at, problem)
         previous_hash = entry.entry_hash
     return None
 
@@ -91,12 +93,12 @@ def _unanchored(session: Session, tender_id: int, payload_hashes: set[str]) -> l
     ]
 
 
-def _verify(session: Session, tender_id: int) -> Verification:
+def _verify(session: Session, tender_id: int, *, redact: bool = False) -> Verification:
     query = select(AuditLogEntry).where(AuditLogEntry.tender_id == tender_id).order_by(AuditLogEntry.seq)
     entries = [as_entry(row) for row in session.scalars(query)]
     unanchored = _unanchored(session, tender_id, {entry.payload_hash for entry in entries})
     head = entries[-1].entry_hash if entries else None
-    return Verification(tender_id, len(entries), diagnose(entries), head, unanchored)
+    return Verification(tender_id, len(entries), diagnose(entries, redact=redact), head, unanchored)
 
 
 def verify_audit_chain(context: ServiceContext, tender_id: int) -> Verification:
@@ -111,4 +113,4 @@ def verify_for(call: Call, tender_id: int) -> Verification:
     """For the API: the tender must be in the caller's scope (another district's answers 404)."""
     with call.uow:
         tender = load_tender(call, tender_id, lock=False)
-        return _verify(call.uow.session, tender.id)
+        return _verify(call.uow.session, tender.id, redact=True)

@@ -7,22 +7,28 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.contracting.adapters.orm import Tender
+from services.contracting.adapters.orm_contracts import TenderSuccession
 from services.contracting.adapters.orm_evaluation import Award, Bid, Score
 from services.contracting.adapters.orm_tendering import Criterion, Lot
 from services.contracting.domain import awards as rules
-from services.contracting.domain import committee, ranking, tender_status
+from services.contracting.domain import committee, eligibility, ranking, tender_status
+from services.contracting.domain.contracts import TermRules
 from services.contracting.domain.criteria import Criterion as CriterionFacts
 from services.contracting.service_layer import evaluation
 from services.contracting.service_layer.base import Call, event, load_tender, money, record, utc
+from services.contracting.service_layer.eligibility import accreditations_of
 
 
-def complete_evaluation(call: Call, tender_id: int) -> Tender:
-    """Rank every lot, award by rank while places and budget remain; standstill, or unsuccessful if none."""
+def complete_evaluation(call: Call, tender_id: int, terms: TermRules | None = None) -> Tender:
+    """Rank every lot, award by rank while places and budget remain; standstill, or unsuccessful if none.
+
+    ``terms`` (how long a contract month is) dates the contract each award would make, for its accreditation check.
+    """
     with call.uow:
         tender = load_tender(call, tender_id)
         tender_status.transition(tender.status, "rank")  # refuses with 409 outside evaluation
         _check_scoring_done(call, tender)
-        new_awards = [a for lot in _lots(call, tender) for a in _decide_lot(call, tender, lot)]
+        new_awards = [a for lot in _lots(call, tender) for a in _decide_lot(call, tender, lot, terms)]
         live = _live_awards(call, tender)
         bidders = bidder_results(call, tender)
         result = "awarded" if live else "unsuccessful"
@@ -35,7 +41,10 @@ def complete_evaluation(call: Call, tender_id: int) -> Tender:
             decided = event(call, tender, **_decision(tender, new_awards, live, bidders))
             record(call, tender, "decide_awards", decided, "award.decided")
         else:
-            record(call, tender, "declare_unsuccessful", event(call, tender), "tender.unsuccessful")
+            # Its bidders are told each their result and why nobody won (a legal notice, like award.decided).
+            reason = rules.unsuccessful_reason([bidder["result"] for bidder in bidders])
+            unsuccessful = event(call, tender, reason=reason, bidders=bidders)
+            record(call, tender, "declare_unsuccessful", unsuccessful, "tender.unsuccessful")
         _commit(call)
         return tender
 
@@ -103,17 +112,19 @@ def _stored_ranking(call: Call, lot: Lot) -> list[ranking.RankedBid]:
     ]
 
 
-def _decide_lot(call: Call, tender: Tender, lot: Lot) -> list[Award]:
+def _decide_lot(call: Call, tender: Tender, lot: Lot, terms: TermRules | None) -> list[Award]:
     ranked = rank_lot(call, tender, lot)
     for entry in ranked:
         bid = call.uow.session.get(Bid, entry.bid.bid_id)
         bid.result, bid.rank, bid.result_reason = entry.result, entry.rank, entry.reason
         bid.total_score, bid.quality_total = entry.total, entry.quality_total
         bid.criterion_scores = {str(k): str(v) for k, v in entry.scores.items()}
-    return _fill(call, tender, lot, ranked)
+    return _fill(call, tender, lot, ranked, terms)
 
 
-def _fill(call: Call, tender: Tender, lot: Lot, ranked: list[ranking.RankedBid]) -> list[Award]:
+def _fill(
+    call: Call, tender: Tender, lot: Lot, ranked: list[ranking.RankedBid], terms: TermRules | None
+) -> list[Award]:
     live = [a for a in _live_awards(call, tender) if a.lot_id == lot.id]
     capacity = rules.LotCapacity(lot.places, lot.budget, lot.max_awards)
     held = [rules.LiveAward(a.bid_id, a.places, a.value, a.slot) for a in live]
@@ -130,12 +141,30 @@ def _fill(call: Call, tender: Tender, lot: Lot, ranked: list[ranking.RankedBid])
             value=c.value,
             status=rules.PENDING,
             created_at=call.now,
+            accreditation_ends_before_contract=_term_warning(call, tender, lot, c.provider_id, terms),
         )
         for c in choices
     ]
     call.uow.session.add_all(new)
     call.uow.session.flush()
     return new
+
+
+def _term_warning(call: Call, tender: Tender, lot: Lot, provider_id: int, terms: TermRules | None) -> dict | None:
+    """Whether the winner's accreditation reaches the end of the contract this award would make.
+
+    The contract starts the day after the standstill this decision opens (or at a re-tender's planned start) and
+    runs the lot's months, as contracts.create_contracts will date it; accreditation is counted from the deadline,
+    where eligibility was checked.
+    """
+    terms = terms or TermRules()
+    start = terms.default_start(call.now + call.rules.standstill(tender.standstill_days))
+    succession = call.uow.session.scalars(select(TenderSuccession).where(TenderSuccession.tender_id == tender.id))
+    planned = next((utc(s.planned_contract_start) for s in succession), None)
+    end = terms.add_months(max(start, planned) if planned else start, lot.duration_months)
+    accreditations = accreditations_of(call.uow.session, provider_id, tender.service_type)
+    deadline = utc(tender.submission_deadline).date()
+    return rules.term_warning(eligibility.term_gap(accreditations, provider_id, tender.service_type, deadline, end))
 
 
 def _excluded(call: Call, tender: Tender) -> set[int]:
@@ -186,10 +215,13 @@ def award_view(award: Award) -> dict:
         "places": award.places,
         "value": money(award.value),
         "status": award.status,
+        "accreditation_ends_before_contract": award.accreditation_ends_before_contract,
     }
 
 
-def cancel_award(call: Call, tender_id: int, award_id: int, reason: str, declined: bool) -> Tender:
+def cancel_award(
+    call: Call, tender_id: int, award_id: int, reason: str, declined: bool, terms: TermRules | None = None
+) -> Tender:
     """A winner declines or is disqualified: the award is cancelled and the next-ranked bid that fits gets one."""
     with call.uow:
         tender = load_tender(call, tender_id)
@@ -205,7 +237,7 @@ def cancel_award(call: Call, tender_id: int, award_id: int, reason: str, decline
             bid = call.uow.session.get(Bid, award.bid_id)
             bid.result, bid.result_reason = ranking.DISQUALIFIED, reason
         lot = call.uow.session.get(Lot, award.lot_id)
-        replacement = _fill(call, tender, lot, _stored_ranking(call, lot))
+        replacement = _fill(call, tender, lot, _stored_ranking(call, lot), terms)
         cancelled = {**award_view(award), "reason": reason, "declined": declined}
         cancelled["replacement"] = award_view(replacement[0]) if replacement else None
         record(call, tender, "cancel_award", event(call, tender, **cancelled), "award.cancelled")
@@ -219,7 +251,8 @@ def _after_cascade(call: Call, tender: Tender, replacement: list[Award]) -> None
     if not live:
         tender.status = tender_status.transition(tender.status, "declare_unsuccessful")
         tender.standstill_end = None
-        record(call, tender, "declare_unsuccessful", event(call, tender), "tender.unsuccessful")
+        unsuccessful = event(call, tender, reason=rules.AWARDS_CANCELLED, bidders=bidder_results(call, tender))
+        record(call, tender, "declare_unsuccessful", unsuccessful, "tender.unsuccessful")
     elif replacement:
         # The new winner's award notice opens a fresh standstill for the others to complain in.
         tender.standstill_end = call.now + call.rules.standstill(tender.standstill_days)

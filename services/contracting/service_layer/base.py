@@ -6,11 +6,13 @@ caller's transaction, so the state change, its audit entry and its event commit 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.common.auth import Principal
 from services.common.errors import NotFound
@@ -23,15 +25,28 @@ from services.contracting.domain.procedure import ProcedureRules
 DISTRICT_BOUND = ("authority", "evaluator")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
-    """One request's context: its unit of work, caller, server time and procedure settings."""
+    """One request's context: its unit of work, caller, server time and procedure settings.
+
+    ``now`` is first read as the request starts; ``load_tender`` reads ``clock`` again once it holds the tender's
+    lock. A write may queue for that lock past a deadline: the time that decides "before the deadline", and that
+    receipts and the audit log show, must be the time the write is serialized at, not the time it queued.
+    """
 
     uow: UnitOfWork
     principal: Principal | None
     now: datetime
     prefix: str
     rules: ProcedureRules
+    clock: Callable[[], datetime] | None = None
+    now_under_lock: bool = field(default=False, repr=False)
+
+    def read_clock_under_lock(self) -> None:
+        """Once the tender's lock is held: ``now`` becomes the time this write happens at (read once per call)."""
+        if self.clock is not None and not self.now_under_lock:
+            self.now = utc(self.clock())
+            self.now_under_lock = True
 
     @property
     def actor(self) -> str:
@@ -88,12 +103,32 @@ def in_scope(tender: Tender, principal: Principal | None) -> bool:
     return True
 
 
-def load_tender(call: Call, tender_id: int, *, lock: bool = True, scoped: bool = True) -> Tender:
-    """The tender, row-locked for the rest of the transaction: writes to one tender happen one at a time."""
-    tender = call.uow.session.get(Tender, tender_id, with_for_update=lock)
-    if tender is None or (scoped and not in_scope(tender, call.principal)):
+def publicly_readable(tender: Tender, principal: Principal | None) -> bool:
+    """Whether the caller may read the tender's public parts (the call, its amendments and clarifications, its
+    decision once made, its contracts): anyone once it is published, since a token never sees less than the
+    public; a draft only in scope. Writes and non-public parts (bids, committee, audit) stay with ``in_scope``."""
+    return tender.status != tender_status.DRAFT or in_scope(tender, principal)
+
+
+def load_tender(
+    call: Call, tender_id: int, *, lock: bool = True, scoped: bool = True, public: bool = False
+) -> Tender:
+    """The tender, row-locked for the rest of the transaction: writes to one tender happen one at a time.
+
+    With the lock held, the call's clock is read again (see ``Call``)."""
+    session = call.uow.session
+    if lock and session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE and takes its (database-wide) write lock only at the first write: a no-op
+        # write takes it now, before the tender and the clock are read.
+        table = Tender.__table__
+        session.execute(update(table).where(table.c.id == tender_id).values(status=table.c.status))
+    tender = session.get(Tender, tender_id, with_for_update=lock)
+    visible = publicly_readable if public else in_scope
+    if tender is None or (scoped and not visible(tender, call.principal)):
         # Another district's tender is reported as absent, not forbidden: its existence is not ours to leak.
         raise NotFound(f"tender {tender_id} does not exist")
+    if lock:
+        call.read_clock_under_lock()
     return tender
 
 
@@ -104,7 +139,11 @@ def record(call: Call, tender: Tender, action: str, payload: dict, event_type: s
     row = session.scalars(
         select(AuditLogEntry).where(AuditLogEntry.tender_id == tender.id).order_by(AuditLogEntry.seq.desc()).limit(1)
     ).first()
-    entry = audit.next_entry(as_entry(row) if row else None, tender.id, call.actor, action, utc(call.now), payload)
+    salt = secrets.token_hex(32) if audit.needs_salt(action) else None
+    previous = as_entry(row) if row else None
+    # Times never go backwards against the sequence, even if the server clock steps back.
+    at = max(utc(call.now), previous.at) if previous else utc(call.now)
+    entry = audit.next_entry(previous, tender.id, call.actor, action, at, payload, salt)
     session.add(AuditLogEntry(**asdict(entry)))
     if event_type:
         call.uow.emit(event_type, payload, correlation_id=ocid(call.prefix, tender.id))
@@ -112,7 +151,15 @@ def record(call: Call, tender: Tender, action: str, payload: dict, event_type: s
 
 def as_entry(row: AuditLogEntry) -> audit.AuditEntry:
     return audit.AuditEntry(
-        row.tender_id, row.seq, row.actor, row.action, utc(row.at), row.payload_hash, row.previous_hash, row.entry_hash
+        row.tender_id,
+        row.seq,
+        row.actor,
+        row.action,
+        utc(row.at),
+        row.payload_hash,
+        row.previous_hash,
+        row.entry_hash,
+        row.salt,
     )
 
 

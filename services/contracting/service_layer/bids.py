@@ -17,7 +17,11 @@ from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 
 def bid_document(bid: Bid) -> dict:
-    """The canonical bid document its receipt hashes (and its author reads back)."""
+    """The canonical bid document its receipt hashes with the time (and its author reads back).
+
+    ``documents`` is the hook for the bid's files: each entry's ``sha256`` (the bidder's hash of the file, until the
+    platform stores the files themselves and puts its own content hash there) is hashed into every receipt, so a
+    receipt also proves which documents came with the bid."""
     return {
         "tender_id": bid.tender_id,
         "lot_id": bid.lot_id,
@@ -37,6 +41,7 @@ def submit_bid(call: Call, tender_id: int, data: dict) -> tuple[Bid, Receipt]:
         tender = load_tender(call, tender_id)
         rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
         provider_id = _provider_id(call)
+        lot = _lot_of(call, tender, data["lot_id"])
         bid = call.uow.session.scalars(
             select(Bid).where(Bid.lot_id == data["lot_id"], Bid.provider_id == provider_id)
         ).first()
@@ -45,7 +50,7 @@ def submit_bid(call: Call, tender_id: int, data: dict) -> tuple[Bid, Receipt]:
         if bid is None:
             bid = Bid(tender_id=tender.id, provider_id=provider_id, lot_id=data["lot_id"])
         bid.submitted_at = call.now
-        _write(call, tender, bid, data)
+        _write(call, tender, lot, bid, data)
         call.uow.session.add(bid)
         return _commit(call, tender, bid, "submit_bid", "bid.submitted")
 
@@ -53,9 +58,10 @@ def submit_bid(call: Call, tender_id: int, data: dict) -> tuple[Bid, Receipt]:
 def modify_bid(call: Call, tender_id: int, bid_id: int, data: dict) -> tuple[Bid, Receipt]:
     with call.uow:
         tender, bid = _own_standing_bid(call, tender_id, bid_id)
-        if data["lot_id"] != bid.lot_id:
+        lot = _lot_of(call, tender, data["lot_id"])
+        if lot.id != bid.lot_id:
             raise Invalid("lot_id", "a bid stays on its lot; withdraw it and bid on the other lot")
-        _write(call, tender, bid, data)
+        _write(call, tender, lot, bid, data)
         return _commit(call, tender, bid, "modify_bid", "bid.modified")
 
 
@@ -93,10 +99,15 @@ def _own_standing_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Tender, 
     return tender, bid
 
 
-def _write(call: Call, tender: Tender, bid: Bid, data: dict) -> None:
-    lot = call.uow.session.get(Lot, data["lot_id"])
+def _lot_of(call: Call, tender: Tender, lot_id: int) -> Lot:
+    """The lot the bid names, checked before anything else about it (such as an earlier bid on that lot)."""
+    lot = call.uow.session.get(Lot, lot_id)
     if lot is None or lot.tender_id != tender.id:
-        raise Invalid("lot_id", f"lot {data['lot_id']} is not a lot of this tender")
+        raise Invalid("lot_id", f"lot {lot_id} is not a lot of tender {tender.id}")
+    return lot
+
+
+def _write(call: Call, tender: Tender, lot: Lot, bid: Bid, data: dict) -> None:
     quality = set(
         call.uow.session.scalars(
             select(Criterion.id).where(Criterion.tender_id == tender.id, Criterion.kind == QUALITY)
@@ -104,11 +115,13 @@ def _write(call: Call, tender: Tender, bid: Bid, data: dict) -> None:
     )
     answers = data["quality_answers"]
     rules.check_offer(data["places"], lot.places, {a["criterion_id"] for a in answers}, quality)
+    price = rules.bid_price(data["unit_price"], data["places"])
+    rules.check_budget(data["unit_price"], data["places"], price, lot.budget)
     bid.status = rules.ACTIVE
     bid.submitted_by = call.principal.subject
     bid.unit_price = data["unit_price"]
     bid.places = data["places"]
-    bid.price = rules.bid_price(data["unit_price"], data["places"])
+    bid.price = price
     bid.quality_text = data["quality_text"]
     bid.quality_answers = sorted(answers, key=lambda a: a["criterion_id"])
     bid.documents = data["documents"]

@@ -54,6 +54,6 @@ def answer(call: Call, tender_id: int, question_id: int, text: str) -> Question:
 
 def questions(call: Call, tender_id: int) -> list[Question]:
     with call.uow:
-        tender = load_tender(call, tender_id, lock=False)
+        tender = load_tender(call, tender_id, lock=False, public=True)
         query = select(Question).where(Question.tender_id == tender.id).order_by(Question.id)
         return list(call.uow.session.scalars(query))

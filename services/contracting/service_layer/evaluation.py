@@ -34,14 +34,15 @@ def quality_criteria(session, tender_id: int) -> list[Criterion]:
     return list(session.scalars(query.order_by(Criterion.number)))
 
 
-def assign_members(call: Call, tender_id: int, evaluators: list[str]) -> list[CommitteeMember]:
-    """Seat the authority's evaluators on the committee (already seated ones are left as they are)."""
+def assign_members(call: Call, tender_id: int, evaluators: list[int]) -> list[CommitteeMember]:
+    """Seat the authority's evaluators (registry user ids) on the committee; already seated ones stay as they are."""
     with call.uow:
         tender = load_tender(call, tender_id)
         if tender.status not in ASSIGNABLE or tender.scores_complete_at:
             raise InvalidTransition("tender", tender.status, "assign evaluators", list(ASSIGNABLE))
         seated = {m.evaluator for m in members(call.uow.session, tender.id)}
-        new = [e for e in dict.fromkeys(evaluators) if e not in seated]
+        # Stored as the evaluator's token subject, which is the user id as a string.
+        new = [e for e in dict.fromkeys(str(e) for e in evaluators) if e not in seated]
         for evaluator in new:
             call.uow.session.add(
                 CommitteeMember(
@@ -54,7 +55,11 @@ def assign_members(call: Call, tender_id: int, evaluators: list[str]) -> list[Co
             )
         if new:
             record(
-                call, tender, "assign_evaluators", event(call, tender, evaluators=new), "evaluation.members_assigned"
+                call,
+                tender,
+                "assign_evaluators",
+                event(call, tender, evaluators=[committee.member_id(e) for e in new]),
+                "evaluation.members_assigned",
             )
         call.uow.commit()
         return members(call.uow.session, tender.id)
@@ -88,7 +93,8 @@ def declare(call: Call, tender_id: int, has_conflict: bool, statement: str | Non
         member.statement, member.declared_at = statement, call.now
         seated = as_members(members(call.uow.session, tender.id))
         blocker = committee.scoring_blocker(seated, tender.committee_size)
-        payload = event(call, tender, evaluator=member.evaluator, has_conflict=has_conflict, scoring_blocked=blocker)
+        evaluator = committee.member_id(member.evaluator)
+        payload = event(call, tender, evaluator=evaluator, has_conflict=has_conflict, scoring_blocked=blocker)
         record(call, tender, "declare", payload, "evaluation.conflict_declared")
         check_scores_complete(call, tender)
         call.uow.commit()
@@ -120,7 +126,8 @@ def submit_scores(call: Call, tender_id: int, scores: list[dict]) -> list[Score]
         _check_targets(call, tender, scores)
         for entry in scores:
             _upsert(call, tender, member.evaluator, entry)
-        record(call, tender, "score", event(call, tender, evaluator=member.evaluator, count=len(scores)))
+        scored = event(call, tender, evaluator=committee.member_id(member.evaluator), count=len(scores))
+        record(call, tender, "score", scored)
         check_scores_complete(call, tender)
         call.uow.commit()
         return _own_scores(call, tender, member.evaluator)
@@ -189,7 +196,7 @@ def check_scores_complete(call: Call, tender: Tender) -> None:
         seated, tender.committee_size, bids, criteria, scored_keys(session, tender.id)
     ):
         tender.scores_complete_at = call.now
-        sitting = [m.subject for m in committee.sitting(seated)]
+        sitting = [committee.member_id(m.subject) for m in committee.sitting(seated)]
         payload = event(call, tender, bids_eligible=len(bids), evaluators=sitting)
         record(call, tender, "scores_complete", payload, "evaluation.scores_complete")
 

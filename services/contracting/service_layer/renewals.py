@@ -12,8 +12,8 @@ from sqlalchemy import select
 from services.common.errors import Conflict, Invalid
 from services.contracting.adapters.orm_contracts import Contract, MonitoringReport, RenewalProposal
 from services.contracting.domain import contracts as rules
+from services.contracting.domain import eligibility, renewal
 from services.contracting.domain import milestones as schedule
-from services.contracting.domain import renewal
 from services.contracting.service_layer.base import DISTRICT_BOUND, Call, money, record, utc
 from services.contracting.service_layer.contracts import (
     ContractRules,
@@ -23,6 +23,7 @@ from services.contracting.service_layer.contracts import (
     milestones_of,
     payload,
 )
+from services.contracting.service_layer.eligibility import accreditations_of
 
 CENT = Decimal("0.01")
 
@@ -117,6 +118,12 @@ def _extend(call: Call, setup: ContractRules, contract: Contract, months: int) -
     refusal = renewal.hard_limits(setup.policy, contract.renewals, contract.total_months, months)
     if refusal:
         raise Conflict(refusal, renewals=contract.renewals, total_months=contract.total_months)
+    # Whoever asks (a confirmed proposal or a direct amendment), no renewal outlives the provider's accreditation.
+    cover = accreditation_cover(call, setup, contract, months)
+    unaccredited = renewal.accreditation_refusal(cover)
+    if unaccredited:
+        valid_until = cover.valid_until.isoformat() if cover.valid_until else None
+        raise Conflict(unaccredited, valid_until=valid_until, contract_end=cover.renewed_end.isoformat())
     old_end = utc(contract.end_at)
     contract.total_months += months
     contract.renewals += 1
@@ -150,8 +157,21 @@ def performance(call: Call, contract: Contract) -> renewal.Performance:
     )
 
 
+def accreditation_cover(
+    call: Call, setup: ContractRules, contract: Contract, months: int
+) -> renewal.AccreditationCover:
+    """How far the provider's accreditation for the service reaches from today, against the end ``months`` more
+    would give (dated as _extend dates it)."""
+    renewed_end = setup.terms.add_months(utc(contract.start_at), contract.total_months + max(months, 0))
+    found = accreditations_of(call.uow.session, contract.provider_id, contract.service_type)
+    valid_until = eligibility.accredited_until(found, contract.provider_id, contract.service_type, call.now.date())
+    return renewal.AccreditationCover(contract.service_type, valid_until, renewed_end)
+
+
 def recommendation(call: Call, setup: ContractRules, contract: Contract) -> dict:
-    found = renewal.recommend(setup.policy, performance(call, contract))
+    months = renewal.extension_months(setup.policy, None, contract.original_months, contract.total_months)
+    cover = accreditation_cover(call, setup, contract, months)
+    found = renewal.recommend(setup.policy, performance(call, contract), cover)
     return {**asdict(found), "kpi_attainment_percent": money(found.kpi_attainment_percent)}
 
 

@@ -18,16 +18,16 @@ from services.contracting.service_layer.base import (
     Call,
     deadlines,
     event,
-    in_scope,
     load_tender,
     money,
     ocid,
+    publicly_readable,
     record,
     tender_payload,
     utc,
 )
 from services.contracting.service_layer.bids import open_bids
-from services.contracting.service_layer.eligibility import eligible_provider_ids
+from services.contracting.service_layer.eligibility import check_service_type, eligible_provider_ids
 
 
 def create_tender(call: Call, data: dict) -> Tender:
@@ -35,8 +35,10 @@ def create_tender(call: Call, data: dict) -> Tender:
     with call.uow:
         if data["district_code"] != call.principal.district_code:
             raise Forbidden(f"you may create tenders only for district {call.principal.district_code}")
+        check_service_type(call.uow.session, data["service_type"])
         procedure.check_periods(call.rules, call.now, data["enquiry_end"], data["submission_deadline"])
-        lots = data.pop("lots", None) or [_implied_lot(data["title"])]
+        # No lot is ever invented: the schema asks for at least one, each with its places, budget and duration.
+        lots = data.pop("lots")
         criteria = data.pop("criteria", None) or [dict(c) for c in DEFAULT_CRITERIA]
         check_criteria(criteria)
         data.setdefault("standstill_days", call.rules.default_standstill_days)
@@ -50,9 +52,10 @@ def create_tender(call: Call, data: dict) -> Tender:
         return tender
 
 
-def _implied_lot(title: str) -> dict:
-    # The skeleton's body had no lots: it stands for one lot of one place with no budget ceiling stated.
-    return {"title": title, "places": 1, "budget": None, "duration_months": 12, "max_awards": 1}
+def _lot_terms(call: Call, tender: Tender) -> list[dict]:
+    query = select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number)
+    names = ("number", "title", *procedure.LOT_TERMS)
+    return [{name: getattr(lot, name) for name in names} for lot in call.uow.session.scalars(query)]
 
 
 def _money_in(lots: list[dict]) -> list[dict]:
@@ -66,6 +69,8 @@ def publish_tender(call: Call, tender_id: int) -> Tender:
         if utc(tender.enquiry_end) <= call.now:
             raise Invalid("enquiry_end", "the enquiry period has already ended; move it before publishing")
         procedure.check_periods(call.rules, call.now, utc(tender.enquiry_end), utc(tender.submission_deadline))
+        check_service_type(call.uow.session, tender.service_type)  # a draft from before the rule may name any
+        procedure.check_publishable(_lot_terms(call, tender))
         tender.published_at = call.now
         record(call, tender, "publish", tender_payload(tender, call.prefix), "tender.published")
         call.uow.commit()
@@ -76,7 +81,7 @@ def apply_due_transitions(call: Call, tender_id: int) -> tuple[Tender, list[str]
     """Every time-based transition due now; running it twice changes nothing the second time."""
     with call.uow:
         tender = load_tender(call, tender_id, scoped=False)
-        blocked = frozenset({"end_standstill"}) if _open_complaints(call, tender) else frozenset()
+        blocked = tender_status.HELD_BY_OPEN_COMPLAINT if _open_complaints(call, tender) else frozenset()
         applied = tender_status.due_transitions(tender.status, deadlines(tender), call.now, blocked)
         for action in applied:
             tender.status = tender_status.transition(tender.status, action)
@@ -125,7 +130,7 @@ def invite_eligible(call: Call, tender_id: int) -> list[int]:
 def get_tender(uow: UnitOfWork, tender_id: int, principal: Principal | None) -> Tender:
     with uow:
         tender = uow.session.get(Tender, tender_id)
-        if tender is None or not in_scope(tender, principal):
+        if tender is None or not publicly_readable(tender, principal):
             raise NotFound(f"tender {tender_id} does not exist")
         return tender
 

@@ -2,18 +2,70 @@
 
 from __future__ import annotations
 
-from sqlalchemy import false, func, select
+from datetime import datetime
+
+from sqlalchemy import and_, exists, false, func, not_, or_, select
+from sqlalchemy.orm import Session
 
 from services.common.errors import Forbidden, NotFound
 from services.contracting.adapters.orm import ProviderReplica, Tender
-from services.contracting.adapters.orm_evaluation import Award, Bid, Score
+from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint, Score
 from services.contracting.adapters.orm_tendering import AuditLogEntry, Criterion, Lot
 from services.contracting.domain import audit, committee, tender_status
 from services.contracting.service_layer import evaluation
-from services.contracting.service_layer.base import Call, as_entry, load_tender
+from services.contracting.service_layer.base import Call, as_entry, deadlines, load_tender
 from services.contracting.service_layer.bids import is_sealed
 
 AFTER_OPENING_READERS = ("authority", "operator", "service")
+
+
+def status_now(session: Session, tenders: list[Tender], now: datetime) -> dict[int, dict]:
+    """Per tender id: the status that applies at ``now`` (the recorded one with every due transition applied, so a
+    read agrees with what writes enforce by the clock before the stage run records it), the recorded status, and
+    the next scheduled transition. Computed only: a read never records a transition."""
+    holding = [t.id for t in tenders if _holdable(t.status)]
+    held = set()
+    if holding:
+        query = select(Complaint.tender_id).where(Complaint.tender_id.in_(holding), Complaint.status == "pending")
+        held = set(session.scalars(query))
+    shown = {}
+    for tender in tenders:
+        blocked = tender_status.HELD_BY_OPEN_COMPLAINT if tender.id in held else frozenset()
+        times = deadlines(tender)
+        upcoming = tender_status.next_transition(tender.status, times, now, blocked)
+        shown[tender.id] = {
+            "status": tender_status.status_at(tender.status, times, now, blocked),
+            "applied_status": tender.status,
+            "next_transition": {"status": upcoming.status, "at": upcoming.at} if upcoming else None,
+        }
+    return shown
+
+
+def _holdable(status: str) -> bool:
+    timed = tender_status.TIMED_ACTIONS.get(status)
+    return timed is not None and timed[0] in tender_status.HELD_BY_OPEN_COMPLAINT
+
+
+def status_now_filter(status: str, now: datetime):
+    """The SQL condition for "tenders at ``status`` now", recorded or reached by a transition not yet applied."""
+    options = []
+    for window in tender_status.windows(status):
+        conditions = [Tender.status == window.recorded]
+        if window.since:
+            conditions.append(_passed(window.since, now))
+        if window.until:
+            conditions.append(not_(_passed(window.until, now)))
+        options.append(and_(*conditions))
+    return or_(*options) if options else false()
+
+
+def _passed(deadline: str, now: datetime):
+    column = getattr(Tender, deadline)
+    passed = and_(column.is_not(None), column <= now)
+    if tender_status.held_by_complaint(deadline):
+        open_complaint = exists().where(Complaint.tender_id == Tender.id, Complaint.status == "pending")
+        passed = and_(passed, not_(open_complaint))
+    return passed
 
 
 def visible_bids(call: Call, tender_id: int) -> tuple[int, list[Bid]]:
@@ -103,7 +155,7 @@ def scores_view(call: Call, tender_id: int) -> dict:
 def ranking_view(call: Call, tender_id: int) -> dict:
     """Public once the award decision is made: ranks, totals, per-criterion scores and every justification."""
     with call.uow:
-        tender = load_tender(call, tender_id, lock=False)
+        tender = load_tender(call, tender_id, lock=False, public=True)
         if tender.decided_at is None:
             raise NotFound("the ranking is published with the award decision; there is none yet")
         session = call.uow.session
@@ -163,7 +215,7 @@ def _lot_ranking(lot: Lot, bids: list[Bid], scores: list[Score], labels: dict, n
 
 def awards_view(call: Call, tender_id: int) -> list[Award]:
     with call.uow:
-        tender = load_tender(call, tender_id, lock=False)
+        tender = load_tender(call, tender_id, lock=False, public=True)
         if tender.decided_at is None and tender.status != tender_status.CANCELLED:
             return []
         return list(call.uow.session.scalars(select(Award).where(Award.tender_id == tender.id).order_by(Award.id)))
@@ -175,4 +227,6 @@ def audit_view(call: Call, tender_id: int) -> dict:
         query = select(AuditLogEntry).where(AuditLogEntry.tender_id == tender.id).order_by(AuditLogEntry.seq)
         entries = [as_entry(row) for row in call.uow.session.scalars(query)]
         broken = audit.first_break(entries)
-        return {"tender_id": tender.id, "intact": broken is None, "first_break": broken, "entries": entries}
+        # Verified on the stored entries; served without what sealed entries withhold (see domain/audit.py).
+        served = [audit.served(entry) for entry in entries]
+        return {"tender_id": tender.id, "intact": broken is None, "first_break": broken, "entries": served}

@@ -47,6 +47,18 @@ class DirectoryAccreditation(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class DirectoryServiceType(Base):
+    """A service type's names, from the registry's service_type.* events (operators add types after the start)."""
+
+    __tablename__ = "directory_service_types"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name_ro: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class Delivery(Base):
     """One message to one recipient over one channel; the unique key makes a second one impossible.
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound, pass_context
 
-from services.notifications.domain.formatting import format_bani, format_local_time, format_mdl
+from services.common.reference_data import district_name, service_name
+from services.notifications.domain.formatting import format_bani, format_local_date, format_local_time, format_mdl
 from services.notifications.domain.preferences import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,24 @@ def _local_time(context, value) -> str:
     return format_local_time(value, context.get("language", DEFAULT_LANGUAGE))
 
 
+@pass_context
+def _local_date(context, value) -> str:
+    return format_local_date(value, context.get("language", DEFAULT_LANGUAGE))
+
+
+@pass_context
+def _district(context, code) -> str:
+    return district_name(code, context.get("language", DEFAULT_LANGUAGE))
+
+
+@pass_context
+def _service(context, code) -> str:
+    """The directory's names (a type the registry announced) first, then the starting nomenclature."""
+    language = context.get("language", DEFAULT_LANGUAGE)
+    announced = (context.get("service_names") or {}).get(code) or {}
+    return announced.get(language) or announced.get(DEFAULT_LANGUAGE) or service_name(code, language)
+
+
 class TemplateRenderer:
     def __init__(self, directory: Path) -> None:
         # Plain text, never HTML: no autoescaping; a missing field renders empty instead of raising.
@@ -53,7 +72,10 @@ class TemplateRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.environment.filters.update(mdl=_mdl, bani=_bani, local_time=_local_time)
+        # Codes never reach a person: districts and services are named in the notice's language.
+        self.environment.filters.update(
+            mdl=_mdl, bani=_bani, local_time=_local_time, local_date=_local_date, district=_district, service=_service
+        )
 
     def render(self, template_key: str, language: str, context: dict) -> Rendered:
         context = {**context, "language": language}

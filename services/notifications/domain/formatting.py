@@ -66,3 +66,11 @@ def format_local_time(value, language: str = "ro") -> str:
     if language == "en":
         return f"{local:%d %b %Y, %H:%M} ({local.tzname()})"
     return f"{local:%d.%m.%Y %H:%M} ({local.tzname()})"
+
+
+def format_local_date(value, language: str = "ro") -> str:
+    """The calendar day in Chisinau (a contract's start and end), without the hour."""
+    local = to_chisinau(value)
+    if local is None:
+        return "" if value is None else str(value)
+    return f"{local:%d %b %Y}" if language == "en" else f"{local:%d.%m.%Y}"

@@ -42,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
     Route("tender.question_answered", (ACCREDITED_IN_DISTRICT,), priority=LOW),
     Route("tender.amended", (ACCREDITED_IN_DISTRICT, PAYLOAD_PROVIDERS)),
     Route("tender.cancelled", (ACCREDITED_IN_DISTRICT, PAYLOAD_PROVIDERS), legal=True),
+    Route("tender.unsuccessful", (BIDDERS, DISTRICT_AUTHORITY), legal=True),  # nobody won, and why
     Route("bid.*", (PAYLOAD_PROVIDERS,)),  # receipts: submitted, modified, reconfirmed, withdrawn
     Route("award.decided", (BIDDERS,), legal=True),
     Route("award.cancelled", (PAYLOAD_PROVIDERS, DISTRICT_AUTHORITY), legal=True),
@@ -55,6 +56,43 @@ ROUTES: tuple[Route, ...] = (
     Route("milestone.payable", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS)),
     Route("continuity.at_risk", (DISTRICT_AUTHORITY, OPERATORS)),
     Route("continuity.restored", (DISTRICT_AUTHORITY, OPERATORS), priority=LOW),
+)
+
+
+# Every event type a person receives, one template each in ro, ru and en (a test holds every entry to it and
+# fails for an event contracting publishes that a route takes but this list lacks).
+NOTICES: tuple[str, ...] = (
+    "tender.published",
+    "tender.invitation_sent",
+    "tender.question_answered",
+    "tender.amended",
+    "tender.cancelled",
+    "tender.unsuccessful",
+    "bid.submitted",
+    "bid.modified",
+    "bid.reconfirmed",
+    "bid.withdrawn",
+    "award.decided",
+    "award.cancelled",
+    "complaint.lodged",
+    "complaint.upheld",
+    "complaint.rejected",
+    "contract.created",
+    "contract.signed",
+    "contract.activated",
+    "contract.amended",
+    "contract.renewal_proposed",
+    "contract.renewed",
+    "contract.expiring",
+    "contract.expired",
+    "contract.cancelled",
+    "contract.terminated",
+    "report.submitted",
+    "report.accepted",
+    "report.returned",
+    "milestone.payable",
+    "continuity.at_risk",
+    "continuity.restored",
 )
 
 

@@ -21,7 +21,7 @@ from services.notifications.config import TEMPLATES_DIR
 from services.notifications.domain import delivery_status
 from services.notifications.domain.preferences import Preferences
 from services.notifications.domain.routing import route_for
-from services.notifications.service_layer.directory import is_directory_event, update_directory
+from services.notifications.service_layer.directory import is_directory_event, service_names, update_directory
 from services.notifications.service_layer.preferences import load_preferences
 from services.notifications.service_layer.recipients import Recipient, resolve
 
@@ -51,6 +51,8 @@ class _Planner:
         existing = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
         self.existing = {(row.recipient, row.channel) for row in session.execute(existing)}
         self.recorded = 0
+        # The registry's names for the event's service, for a type added after the start (templates' |service).
+        self.service_names = service_names(session, envelope.payload.get("service_type"))
 
     def plan(self, recipient: Recipient) -> None:
         preferences = load_preferences(self.session, recipient.key)
@@ -73,6 +75,7 @@ class _Planner:
             "correlation_id": self.envelope.correlation_id,
             "occurred_at": self.envelope.occurred_at,
             "recipient": {"key": recipient.key, "name": recipient.name, "provider_id": recipient.provider_id},
+            "service_names": self.service_names,
             **recipient.context,
         }
 

@@ -11,6 +11,19 @@ from services.registry.domain.access import Actor, check_authority_edit
 from services.registry.service_layer.refusals import domain_refusals, unique
 
 
+def service_type_payload(service_type: ServiceType) -> dict:
+    """What other services replicate of a service type (contracting refuses calls for codes it has not received).
+
+    A service type is added, never changed, so every announcement is version 1: a replay changes nothing."""
+    return {
+        "code": service_type.code,
+        "name_ro": service_type.name_ro,
+        "name_ru": service_type.name_ru,
+        "name_en": service_type.name_en,
+        "version": 1,
+    }
+
+
 def add_service_type(uow: UnitOfWork, data: dict) -> ServiceType:
     with uow:
         duplicate = f"service type {data['code']!r} already exists"
@@ -19,7 +32,9 @@ def add_service_type(uow: UnitOfWork, data: dict) -> ServiceType:
         service_type = ServiceType(**data)
         uow.session.add(service_type)
         with unique("code", duplicate):
-            uow.commit()
+            uow.session.flush()
+        uow.emit("service_type.added", service_type_payload(service_type))
+        uow.commit()
         return service_type
 
 

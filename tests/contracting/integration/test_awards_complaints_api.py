@@ -112,7 +112,7 @@ def test_every_write_extends_an_intact_hash_chain_that_exposes_tampering(decided
     audit = decided.client.get(f"{decided.url}/audit", headers=decided.tokens.operator).json
     actions = [e["action"] for e in audit["entries"]]
     assert audit["intact"] and actions[:2] == ["create", "publish"]
-    assert {"submit_bid", "close_submissions", "declare", "score", "complete_evaluation", "decide_awards"} <= set(
+    assert {"sealed_bid", "close_submissions", "declare", "score", "complete_evaluation", "decide_awards"} <= set(
         actions
     )
     assert all(

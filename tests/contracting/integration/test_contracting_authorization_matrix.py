@@ -14,8 +14,9 @@ import pytest
 OPEN = ("operator", "authority", "evaluator", "cso_bidder", "cso_other", "service", "anonymous")
 
 
-def public(code: int = 200, other_district: int = 404) -> list[tuple[str, int]]:
-    return [("authority_other", other_district), *((role, code) for role in OPEN)]
+def public(code: int = 200) -> list[tuple[str, int]]:
+    """Readable by anyone: a token never sees less than the public, so another district's authority reads it too."""
+    return [("authority_other", code), *((role, code) for role in OPEN)]
 
 
 def only(allowed: list[tuple[str, int]], refused_code: int = 403, other_district: int | None = None):

@@ -55,13 +55,13 @@ def test_an_evaluator_reads_only_its_own_scores_until_everyone_has_scored(scored
     driver.score("21", marks)
     driver.score("22", marks)
     mine = driver.client.get(f"{driver.url}/evaluation/scores", headers=driver.tokens.evaluators["22"]).json
-    assert not mine["complete"] and {s["evaluator"] for s in mine["scores"]} == {"22"}
+    assert not mine["complete"] and {s["evaluator"] for s in mine["scores"]} == {22}
     authority = driver.client.get(f"{driver.url}/evaluation/scores", headers=driver.tokens.authority).json
     assert authority["scores"] == [] and authority["scores_missing"] == 3
     assert driver.events("evaluation.scores_complete") == []
     driver.score("23", marks)
     after = driver.client.get(f"{driver.url}/evaluation/scores", headers=driver.tokens.evaluators["22"]).json
-    assert after["complete"] and {s["evaluator"] for s in after["scores"]} == {"21", "22", "23"}
+    assert after["complete"] and {s["evaluator"] for s in after["scores"]} == {21, 22, 23}
     assert len(driver.events("evaluation.scores_complete")) == 1
 
 
@@ -78,7 +78,7 @@ def test_a_quality_score_needs_a_justification_and_a_range_of_0_to_100(scored_un
     body = {"scores": [{"bid_id": bid_id, "criterion_id": criterion, "score": "101"}]}
     response = driver.client.post(f"{driver.url}/evaluation/scores", json=body, headers=driver.tokens.evaluator)
     assert response.status_code == 422
-    errors = response.json["errors"]["json"]["scores"]["0"]
+    errors = response.json["errors"]["scores"]["0"]
     assert "score" in errors and "justification" in errors
 
 

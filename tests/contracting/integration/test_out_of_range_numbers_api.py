@@ -13,7 +13,8 @@ HUGE = 2**70
 def field_errors(response, location: str = "json") -> dict:
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert response.json["code"] == 422 and response.json["message"]
-    return response.json["errors"][location]
+    assert response.json["location"] == location
+    return response.json["errors"]
 
 
 def test_a_bid_priced_beyond_any_ceiling_is_refused_with_422_naming_the_unit_price(driver):

@@ -51,7 +51,7 @@ def test_a_wrong_filter_is_refused_naming_the_field(driver):
     assert response.status_code == 422 and "status" in json.dumps(response.json)
     response = driver.client.get("/api/v1/exports/awards?year=1999&format=xml")
     assert response.status_code == 422
-    assert {"year", "format"} <= set(response.json["errors"]["query"])
+    assert {"year", "format"} <= set(response.json["errors"])
 
 
 def test_clarifications_are_public_without_the_asker(driver):

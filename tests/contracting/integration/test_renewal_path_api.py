@@ -74,6 +74,7 @@ def test_a_well_performing_contract_is_recommended_renewed_and_renewal_clears_th
         "kpi_threshold_met": True,
         "renewals_left": True,
         "duration_left": True,
+        "accreditation_covers_renewal": True,
     }
     url = contract_url(driver.contract)
     proposed = driver.client.post(f"{url}/renewal", json={}, headers=driver.tokens.service)

@@ -109,7 +109,7 @@ def test_reports_are_refused_for_periods_not_begun_unknown_kpis_and_other_provid
     stranger = file_report(active, 1, headers=active.tokens.cso[6])
     assert stranger.status_code == 404 and "does not exist" in stranger.json["message"]
     invalid = active.client.post(url, json={"milestone_number": 1}, headers=active.tokens.bidder)
-    assert invalid.status_code == 422 and "narrative" in invalid.json["errors"]["json"]
+    assert invalid.status_code == 422 and "narrative" in invalid.json["errors"]
 
 
 def test_a_pending_contract_takes_no_reports(pending):

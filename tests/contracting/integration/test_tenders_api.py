@@ -12,6 +12,7 @@ from services.contracting.adapters.orm import OutboxMessage
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer.eligibility import apply_registry_event
 from tests.conftest import migrated_sqlite_url
+from tests.contracting.conftest import seed_service_types
 
 
 class Clock:
@@ -30,9 +31,12 @@ def clock():
 @pytest.fixture
 def app(tmp_path, brokerless_bus_url, token_mint, clock):
     url = migrated_sqlite_url("contracting", tmp_path)
-    return create_app(
+    app = create_app(
         {"DATABASE_URL": url, "BUS_URL": brokerless_bus_url}, token_verifier=token_mint.verifier, clock=clock
     )
+    with app.extensions["service_context"].session_factory.begin() as session:
+        seed_service_types(session)
+    return app
 
 
 @pytest.fixture
@@ -52,6 +56,7 @@ def draft(clock: Clock, **changes) -> dict:
         "title": "Îngrijire la domiciliu",
         "enquiry_end": (clock.now + timedelta(days=5)).isoformat(),
         "submission_deadline": (clock.now + timedelta(days=15)).isoformat(),
+        "lots": [{"title": "Sectorul Centru", "places": 40, "budget": "400000.00", "duration_months": 12}],
     }
     body.update(changes)
     return body

@@ -70,7 +70,7 @@ def test_a_language_preference_changes_the_language_of_the_next_notices(client, 
 def test_an_unknown_language_is_refused_with_422_naming_the_field(client, cso):
     response = client.put("/api/v1/preferences", json={"language": "de"}, headers=cso)
     assert response.status_code == 422
-    assert "unknown language 'de'" in response.json["errors"]["json"]["language"][0]
+    assert "unknown language 'de'" in response.json["errors"]["language"][0]
 
 
 def test_switching_off_a_legal_notice_is_refused_naming_the_event_and_nothing_changes(client, cso):

@@ -37,3 +37,8 @@ def test_events_that_concern_nobody_have_no_route():
     assert route_for("evaluation.scores_complete") is None
     assert route_for("notification.delivered") is None
     assert route_for("contractual.thing") is None  # 'contract.*' is a family, not a prefix of any word
+
+
+def test_an_unsuccessful_call_is_a_legal_notice_to_its_bidders_and_its_authority():
+    assert audience_for("tender.unsuccessful") == (BIDDERS, DISTRICT_AUTHORITY)
+    assert is_legal_notice("tender.unsuccessful")

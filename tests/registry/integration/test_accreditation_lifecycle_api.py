@@ -148,7 +148,7 @@ def test_validity_for_an_unknown_district_service_or_provider_is_422_naming_the_
 def test_validity_without_the_required_parameters_is_422_naming_them(registry):
     response = registry.client.get("/api/v1/accreditations/validity")
     assert response.status_code == 422
-    assert {"provider_id", "service_type", "district_code"} <= set(response.json["errors"]["query"])
+    assert {"provider_id", "service_type", "district_code"} <= set(response.json["errors"])
 
 
 def test_a_second_live_accreditation_for_the_same_service_is_409_pointing_at_the_one_to_renew(registry):

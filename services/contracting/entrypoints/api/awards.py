@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
+from services.common.bootstrap import service_context
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas import ReasonSchema, TenderSchema
 from services.contracting.entrypoints.api.schemas_competition import AwardSchema, RankingSchema
@@ -38,7 +39,9 @@ class Decline(MethodView):
     @blp.response(200, TenderSchema)
     def post(self, data, tender_id, award_id):
         """The winner declines: the award goes to the next-ranked bid that fits"""
-        return tender_view(awards.cancel_award(make_call(), tender_id, award_id, data["reason"], declined=True))
+        return tender_view(
+            awards.cancel_award(make_call(), tender_id, award_id, data["reason"], declined=True, terms=_terms())
+        )
 
 
 @blp.route("/tenders/<int:tender_id>/awards/<int:award_id>/disqualify")
@@ -48,4 +51,11 @@ class Disqualify(MethodView):
     @blp.response(200, TenderSchema)
     def post(self, data, tender_id, award_id):
         """Disqualify a winner with a reason: the award goes to the next-ranked bid that fits"""
-        return tender_view(awards.cancel_award(make_call(), tender_id, award_id, data["reason"], declined=False))
+        return tender_view(
+            awards.cancel_award(make_call(), tender_id, award_id, data["reason"], declined=False, terms=_terms())
+        )
+
+
+def _terms():
+    """How long a contract month is: dates the replacement award's contract for its accreditation check."""
+    return service_context().settings.extra["terms"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
+from services.common.web import documents_errors
 from services.contracting.entrypoints.api.common import EVERY_ROLE, make_call
 from services.contracting.entrypoints.api.schemas_competition import (
     BidListSchema,
@@ -25,6 +28,8 @@ def receipt_view(result) -> dict:
 
 @blp.route("/tenders/<int:tender_id>/bids")
 class Bids(MethodView):
+    # 409 to an evaluator who has not declared conflicts of interest yet.
+    @documents_errors(HTTPStatus.CONFLICT)
     @require_roles(*EVERY_ROLE)
     @blp.response(200, BidListSchema)
     def get(self, tender_id):
@@ -42,6 +47,8 @@ class Bids(MethodView):
 
 @blp.route("/tenders/<int:tender_id>/bids/<int:bid_id>")
 class BidById(MethodView):
+    # 409 to an evaluator who has not declared conflicts of interest yet.
+    @documents_errors(HTTPStatus.CONFLICT)
     @require_roles(*EVERY_ROLE)
     @blp.response(200, BidSchema)
     def get(self, tender_id, bid_id):

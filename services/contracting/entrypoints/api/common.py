@@ -21,4 +21,6 @@ def make_call() -> Call:
         now=utc(context.clock()),
         prefix=prefix(),
         rules=context.settings.extra["procedure"],
+        # Read again once the tender's lock is held (service_layer.base.Call): the deadline is decided then.
+        clock=context.clock,
     )

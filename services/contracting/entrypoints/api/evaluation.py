@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
+from services.common.bootstrap import service_context
+from services.common.web import documents_errors
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas import TenderSchema
 from services.contracting.entrypoints.api.schemas_competition import (
@@ -52,6 +56,8 @@ class Declaration(MethodView):
 
 @blp.route("/tenders/<int:tender_id>/evaluation/scores")
 class Scores(MethodView):
+    # 409 to an evaluator who has not declared conflicts of interest yet.
+    @documents_errors(HTTPStatus.CONFLICT)
     @require_roles(*COMMITTEE_READERS)
     @blp.response(200, ScoresSchema)
     def get(self, tender_id):
@@ -73,4 +79,5 @@ class Complete(MethodView):
     @blp.response(200, TenderSchema)
     def post(self, tender_id):
         """Rank the bids and decide the awards: standstill begins, or the call is unsuccessful"""
-        return tender_view(awards.complete_evaluation(make_call(), tender_id))
+        terms = service_context().settings.extra["terms"]  # dates each award's contract (accreditation check)
+        return tender_view(awards.complete_evaluation(make_call(), tender_id, terms))

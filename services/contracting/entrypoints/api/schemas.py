@@ -12,6 +12,7 @@ from services.contracting.service_layer.base import utc
 CENT = Decimal("0.01")
 # Ids are 32-bit columns: a bigger number names nothing and would overflow the driver (a 500), so it is a 422.
 AN_ID = validate.Range(min=1, max=MAX_ID)
+AT_LEAST_ONE_LOT = "a call needs at least one lot, each with its title, places, budget and duration_months"
 
 
 class UtcDateTime(fields.AwareDateTime):
@@ -32,6 +33,19 @@ def two_places(value: Decimal) -> None:
         raise ValidationError("at most two decimal places")
 
 
+class Text(fields.String):
+    """Text as people type it: trimmed at both ends and never blank (a title of five spaces names nothing).
+    Length limits then apply to the trimmed text."""
+
+    default_error_messages = {"blank": "must not be blank"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise self.make_error("blank")
+        return text
+
+
 def money_field(**kwargs) -> fields.Decimal:
     """MDL in a JSON string or number, exact to the ban; returned as a string so no float touches it."""
     within = validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))
@@ -39,7 +53,7 @@ def money_field(**kwargs) -> fields.Decimal:
 
 
 class LotCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    title = Text(required=True, validate=validate.Length(min=2, max=300))
     places = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
     budget = money_field(required=True)
     duration_months = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
@@ -53,7 +67,7 @@ class LotCreateSchema(Schema):
 
 class CriterionCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["price", "quality"]))
-    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Text(required=True, validate=validate.Length(min=2, max=200))
     weight = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
     minimum = fields.Decimal(
         load_default=None, allow_none=True, as_string=True, validate=[validate.Range(min=0, max=100), two_places]
@@ -63,15 +77,22 @@ class CriterionCreateSchema(Schema):
 class TenderCreateSchema(Schema):
     district_code = fields.String(required=True, validate=validate.Regexp(r"^MD-[A-Z]{2}$"))
     service_type = fields.String(required=True, validate=validate.Length(min=2, max=60))
-    title = fields.String(required=True, validate=validate.Length(min=5, max=300))
-    title_ru = fields.String(validate=validate.Length(max=300))
-    title_en = fields.String(validate=validate.Length(max=300))
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
-    description_ru = fields.String(validate=validate.Length(max=20000))
-    description_en = fields.String(validate=validate.Length(max=20000))
+    title = Text(required=True, validate=validate.Length(min=5, max=300))
+    title_ru = Text(validate=validate.Length(max=300))
+    title_en = Text(validate=validate.Length(max=300))
+    description = Text(load_default="", validate=validate.Length(max=20000))
+    description_ru = Text(validate=validate.Length(max=20000))
+    description_en = Text(validate=validate.Length(max=20000))
     enquiry_end = fields.AwareDateTime(required=True, default_timezone=None)
     submission_deadline = fields.AwareDateTime(required=True)
-    lots = fields.List(fields.Nested(LotCreateSchema), validate=validate.Length(min=1, max=50))
+    # Required: a call is for places with a budget, so no lot is ever implied (one with no budget could be
+    # published); a draft too names its lots, the authority edits the draft's terms by amending it later.
+    lots = fields.List(
+        fields.Nested(LotCreateSchema),
+        required=True,
+        validate=[validate.Length(min=1, error=AT_LEAST_ONE_LOT), validate.Length(max=50)],
+        error_messages={"required": AT_LEAST_ONE_LOT},
+    )
     criteria = fields.List(fields.Nested(CriterionCreateSchema), validate=validate.Length(min=1, max=20))
     committee_size = fields.Integer(load_default=3, validate=validate.Range(min=3, max=15))
     standstill_days = fields.Integer(validate=validate.Range(min=1, max=30))
@@ -80,6 +101,11 @@ class TenderCreateSchema(Schema):
 class NextCheckSchema(Schema):
     action = fields.String()
     due_at = UtcDateTime()
+
+
+class NextTransitionSchema(Schema):
+    status = fields.String()
+    at = UtcDateTime()
 
 
 class LotSchema(Schema):
@@ -112,7 +138,10 @@ class TenderSchema(Schema):
     description = fields.String()
     description_ru = fields.String(allow_none=True)
     description_en = fields.String(allow_none=True)
-    status = fields.String()
+    status = fields.String(metadata={"description": "the status that applies now, by the server clock"})
+    applied_status = fields.String(
+        metadata={"description": "the status recorded so far; behind status while a due transition awaits its run"}
+    )
     enquiry_end = UtcDateTime()
     submission_deadline = UtcDateTime()
     standstill_end = UtcDateTime(allow_none=True)
@@ -124,13 +153,17 @@ class TenderSchema(Schema):
     lots = fields.List(fields.Nested(LotSchema))
     criteria = fields.List(fields.Nested(CriterionSchema))
     next_check = fields.Nested(NextCheckSchema, allow_none=True)
+    next_transition = fields.Nested(NextTransitionSchema, allow_none=True)
     allowed_actions = fields.List(fields.String())
 
 
 class TenderListQuerySchema(Schema):
     district_code = fields.String()
     service_type = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "the status that applies now, by the server clock"})
+    applied_status = fields.String(
+        metadata={"description": "the status recorded so far (finds calls whose due transition awaits its run)"}
+    )
 
 
 class DueTransitionsSchema(Schema):
@@ -150,7 +183,7 @@ class EligibleProvidersSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    reason = Text(required=True, validate=validate.Length(min=5, max=5000))
 
 
 class LotChangeSchema(Schema):
@@ -162,14 +195,14 @@ class LotChangeSchema(Schema):
 
 
 class AmendmentCreateSchema(Schema):
-    rationale = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    rationale = Text(required=True, validate=validate.Length(min=5, max=5000))
     submission_deadline = fields.AwareDateTime(load_default=None)
-    title = fields.String(validate=validate.Length(min=5, max=300))
-    description = fields.String(validate=validate.Length(max=20000))
-    title_ru = fields.String(validate=validate.Length(max=300))
-    title_en = fields.String(validate=validate.Length(max=300))
-    description_ru = fields.String(validate=validate.Length(max=20000))
-    description_en = fields.String(validate=validate.Length(max=20000))
+    title = Text(validate=validate.Length(min=5, max=300))
+    description = Text(validate=validate.Length(max=20000))
+    title_ru = Text(validate=validate.Length(max=300))
+    title_en = Text(validate=validate.Length(max=300))
+    description_ru = Text(validate=validate.Length(max=20000))
+    description_en = Text(validate=validate.Length(max=20000))
     lots = fields.List(fields.Nested(LotChangeSchema))
 
 
@@ -183,11 +216,11 @@ class AmendmentSchema(Schema):
 
 
 class QuestionCreateSchema(Schema):
-    question = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    question = Text(required=True, validate=validate.Length(min=5, max=5000))
 
 
 class AnswerCreateSchema(Schema):
-    answer = fields.String(required=True, validate=validate.Length(min=2, max=10000))
+    answer = Text(required=True, validate=validate.Length(min=2, max=10000))
 
 
 class QuestionSchema(Schema):

@@ -8,8 +8,16 @@ from services.contracting.entrypoints.api.schemas import AN_ID, CriterionSchema,
 
 
 class QualityAnswerSchema(Schema):
-    criterion_id = fields.Integer(required=True, validate=AN_ID)
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    """The bid's answer to one quality criterion of the tender."""
+
+    criterion_id = fields.Integer(
+        required=True, validate=AN_ID, metadata={"description": "The id of a quality criterion of this tender"}
+    )
+    answer = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20000),
+        metadata={"description": "What the bid offers against that criterion (the evaluators score it 0-100)"},
+    )
 
 
 class DocumentSchema(Schema):
@@ -23,11 +31,26 @@ class DocumentSchema(Schema):
 
 
 class BidWriteSchema(Schema):
-    lot_id = fields.Integer(required=True, validate=AN_ID)
-    unit_price = money_field(required=True)
-    places = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    lot_id = fields.Integer(required=True, validate=AN_ID, metadata={"description": "A lot of this tender"})
+    unit_price = money_field(
+        required=True,
+        metadata={
+            "description": "MDL per place, for the lot's whole duration (not per month). The bid's price is "
+            "unit_price x places, and may not exceed the lot's budget (the ceiling)"
+        },
+    )
+    places = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=100000),
+        metadata={"description": "Places offered, at most the lot's places"},
+    )
     quality_text = fields.String(required=True, validate=validate.Length(min=1, max=50000))
-    quality_answers = fields.List(fields.Nested(QualityAnswerSchema), load_default=list)
+    # Required, as the rule is: one answer per quality criterion of the tender (an empty list when it has none).
+    quality_answers = fields.List(
+        fields.Nested(QualityAnswerSchema),
+        required=True,
+        metadata={"description": "One answer for each quality criterion of the tender ([] when it has none)"},
+    )
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list, validate=validate.Length(max=50))
 
 
@@ -52,8 +75,18 @@ class BidSchema(Schema):
 
 
 class ReceiptSchema(Schema):
-    sha256 = fields.String()
-    received_at = UtcDateTime()
+    """Proof of what was submitted and when (recompute it from the bid as read back and ``received_at``)."""
+
+    sha256 = fields.String(
+        metadata={
+            "description": "SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of the bid's tender_id, "
+            "lot_id, provider_id, status, unit_price, places, price, quality_text, quality_answers and documents "
+            "(each with its sha256), together with received_at as stated here"
+        }
+    )
+    received_at = UtcDateTime(
+        metadata={"description": "The server time of the write, read once the tender was locked (UTC)"}
+    )
 
 
 class BidReceiptSchema(Schema):
@@ -67,14 +100,32 @@ class BidListSchema(Schema):
     bids = fields.List(fields.Nested(BidSchema))
 
 
+class UserId(fields.Integer):
+    """A registry user id, an integer as the registry serves it; a digit string is still taken (the API once asked
+    for strings). Stored as the token's subject (a string): served back as the integer."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(validate=AN_ID, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Integer would also take 1.5 (as 1) and True (as 1): neither names a user.
+        digits = isinstance(value, str) and value.isascii() and value.isdigit()
+        if not digits and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str) and not value.isdigit():
+            return value  # a member seated before ids were checked: shown as stored rather than failing the read
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class CommitteeAssignSchema(Schema):
-    evaluators = fields.List(
-        fields.String(validate=validate.Length(min=1, max=60)), required=True, validate=validate.Length(min=1, max=20)
-    )
+    evaluators = fields.List(UserId(required=True), required=True, validate=validate.Length(min=1, max=20))
 
 
 class MemberSchema(Schema):
-    evaluator = fields.String()
+    evaluator = UserId()
     declaration = fields.String()
     declared_at = UtcDateTime(allow_none=True)
 
@@ -112,7 +163,7 @@ class ScoresWriteSchema(Schema):
 class ScoreSchema(Schema):
     bid_id = fields.Integer()
     criterion_id = fields.Integer()
-    evaluator = fields.String()
+    evaluator = UserId()
     score = fields.Decimal(as_string=True)
     justification = fields.String()
     scored_at = UtcDateTime()
@@ -137,6 +188,18 @@ class AwardSchema(Schema):
     created_at = UtcDateTime()
     cancelled_at = UtcDateTime(allow_none=True)
     cancellation_reason = fields.String(allow_none=True)
+    accreditation_ends_before_contract = fields.Nested(
+        "TermWarningSchema",
+        allow_none=True,
+        metadata={"description": "set when the winner's accreditation ends before the contract would (as decided)"},
+    )
+
+
+class TermWarningSchema(Schema):
+    """Stored as decided (ISO-8601 strings): served as stored."""
+
+    valid_until = fields.String(allow_none=True, metadata={"description": "last day of unbroken accreditation (date)"})
+    contract_end = fields.String(metadata={"description": "when the contract this award makes would end (UTC)"})
 
 
 class EvaluatorScoreSchema(Schema):
@@ -200,12 +263,13 @@ class ComplaintSchema(Schema):
 
 class AuditEntrySchema(Schema):
     seq = fields.Integer()
-    actor = fields.String()
-    action = fields.String()
-    at = UtcDateTime()
+    actor = fields.String(metadata={"description": "the author, or 'bidder (sealed)' / 'asker (anonymous)'"})
+    action = fields.String(metadata={"description": "'sealed_bid' for any bid's submit/modify/withdraw/re-confirm"})
+    at = UtcDateTime(allow_none=True, metadata={"description": "null for a sealed bid entry"})
     payload_hash = fields.String()
     previous_hash = fields.String()
     entry_hash = fields.String()
+    sealed = fields.Boolean(metadata={"description": "a bid's entry: author, time and kind withheld from every reader"})
 
 
 class AuditSchema(Schema):

@@ -145,7 +145,7 @@ class PublicContractSchema(Schema):
 class BrokenLinkSchema(Schema):
     seq = fields.Integer()
     action = fields.String()
-    at = UtcDateTime()
+    at = UtcDateTime(allow_none=True)
     problem = fields.String()
 
 

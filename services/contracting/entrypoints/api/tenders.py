@@ -27,8 +27,8 @@ from services.contracting.entrypoints.api.schemas import (
     TenderListQuerySchema,
     TenderSchema,
 )
-from services.contracting.service_layer import tenders
-from services.contracting.service_layer.base import deadlines, ocid
+from services.contracting.service_layer import tenders, views
+from services.contracting.service_layer.base import deadlines, ocid, utc
 from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 blp = Blueprint("tenders", __name__, description="Calls for social services")
@@ -51,7 +51,10 @@ def tender_views(session: Session, tenders_shown: list[Tender]) -> list[dict]:
         session.scalars(select(Criterion).where(Criterion.tender_id.in_(ids)).order_by(Criterion.number))
     )
     shared_prefix = prefix()
-    return [_view(tender, shared_prefix, lots[tender.id], criteria[tender.id]) for tender in tenders_shown]
+    now = views.status_now(session, tenders_shown, utc(service_context().clock()))
+    return [
+        _view(tender, shared_prefix, lots[tender.id], criteria[tender.id], now[tender.id]) for tender in tenders_shown
+    ]
 
 
 def _by_tender(rows: Iterable[Lot | Criterion]) -> defaultdict[int, list]:
@@ -61,15 +64,18 @@ def _by_tender(rows: Iterable[Lot | Criterion]) -> defaultdict[int, list]:
     return grouped
 
 
-def _view(tender: Tender, ocid_prefix: str, lots: list[Lot], criteria: list[Criterion]) -> dict:
+def _view(tender: Tender, ocid_prefix: str, lots: list[Lot], criteria: list[Criterion], now: dict) -> dict:
+    # next_check stays the chronograph's: the next timed action from the recorded status, past while it waits
+    # for its stage run (the flows' catch-up looks for that); status and next_transition are what applies now.
     check = tender_status.next_check(tender.status, deadlines(tender))
     return {
         **{column: getattr(tender, column) for column in COLUMNS},
+        **now,
         "ocid": ocid(ocid_prefix, tender.id),
         "lots": lots,
         "criteria": criteria,
         "next_check": {"action": check.action, "due_at": check.due_at} if check else None,
-        "allowed_actions": tender_status.allowed_actions(tender.status),
+        "allowed_actions": tender_status.allowed_actions(now["status"]),
     }
 
 
@@ -86,6 +92,11 @@ class Tenders(MethodView):
             query = query.where((Tender.status != "draft") | (Tender.district_code == principal.district_code))
         elif not (principal and principal.role == "operator"):
             query = query.where(Tender.status != "draft")
+        status = filters.pop("status", None)
+        if status is not None:
+            query = query.where(views.status_now_filter(status, utc(service_context().clock())))
+        if "applied_status" in filters:
+            query = query.where(Tender.status == filters.pop("applied_status"))
         for name, value in filters.items():
             query = query.where(getattr(Tender, name) == value)
         with service_context().session_factory() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.notifications.domain.delivery_status import STATUSES
 from services.notifications.domain.preferences import LANGUAGES
@@ -86,6 +86,12 @@ class PreferencesUpdateSchema(Schema):
         keys=fields.String(validate=validate.Length(min=3, max=100)),
         values=fields.Dict(keys=fields.String(validate=CHANNEL), values=fields.Boolean()),
     )
+
+    @validates_schema
+    def something_to_change(self, data, **_kwargs):
+        # A PUT with no body (or {}) once answered 200 and changed nothing: the caller's mistake went unseen.
+        if not data:
+            raise ValidationError(f"the body is required: give at least one of {', '.join(self.fields)}")
 
 
 class PreferencesSchema(Schema):

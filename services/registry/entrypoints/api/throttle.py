@@ -1,9 +1,10 @@
 """Log-in throttling: password guessing against one account, or from one address, is answered 429 + Retry-After.
 
-Flask-Limiter counts every POST /auth/token in a moving window, twice: per (client address, e-mail) — stops a
-guesser on one account without locking its owner out from elsewhere — and per client address — stops one
-address spraying many accounts. Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so the client
-address is the caller's, not the proxy's.
+Flask-Limiter counts refused POST /auth/token in a moving window, in a store every gunicorn worker shares
+(RATE_LIMIT_STORAGE_URI; by default a SQLite file under VAR_DIR, see adapters/throttle_storage.py), twice: per
+(client address, e-mail) — stops a guesser on one account without locking its owner out from elsewhere — and per
+client address — stops one address spraying many accounts. Behind a reverse proxy, wrap the app in werkzeug's
+ProxyFix so the client address is the caller's, not the proxy's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+
+from services.registry.adapters import throttle_storage  # noqa: F401 (registers the sqla+… storage schemes)
 
 TOO_MANY = "too many log-in attempts; wait and try again"
 
@@ -33,19 +36,19 @@ def client_address_and_email() -> str:
 
 
 def throttle_log_in(app: Flask, blueprint: Blueprint, options: dict) -> Limiter:
-    """Limits the log-in blueprint of ``app``; one Limiter per app, so apps (and tests) never share counters."""
+    """Limits the log-in blueprint of ``app``; apps on the same store (RATE_LIMIT_STORAGE_URI) share counters."""
     limiter = Limiter(
         key_func=client_address,
         app=app,
         storage_uri=options["rate_limit_storage_uri"],
         strategy="moving-window",
         key_prefix="sscp-registry-login",
-        # A shared store (redis) that goes away degrades to per-process counting, not to no limit (or a 500).
+        # A shared store (the SQL file, redis) that fails degrades to per-process counting, not to no limit (or a 500).
         in_memory_fallback_enabled=True,
     )
     # Only refused log-ins count: guessing is throttled, while services that log in often (the flows' account,
-    # one log-in per flow run) are never locked out by their own successes.
-    failed = {"error_message": TOO_MANY, "deduct_when": lambda response: response.status_code != 200}
+    # one log-in per flow run) are never locked out by their own successes, nor by a database outage's 503s.
+    failed = {"error_message": TOO_MANY, "deduct_when": lambda response: 400 <= response.status_code < 500}
     limiter.limit(options["login_limit_per_address"], key_func=client_address, **failed)(blueprint)
     limiter.limit(options["login_limit_per_account"], key_func=client_address_and_email, **failed)(blueprint)
 

@@ -1,0 +1,128 @@
+"""Stage runs outlive their runner: a run whose runner or worker died is run again well within two minutes.
+
+A flow run sends Prefect a heartbeat event every ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` seconds while it runs
+(Prefect's own mechanism; its default of 180 s is too slow for a deadline, so the platform sets 30, Prefect's
+minimum). A runner that dies (SIGKILL, its machine gone) leaves its runs RUNNING or PENDING for ever: nothing
+reports their end, and a redelivered event only finds the same run again by its idempotency key.
+
+The automations kept here (Prefect's documented zombie detection, on the server, with no flow run of their own)
+watch every stage run, i.e. every run tagged ``stage:*``: after a heartbeat they expect another heartbeat or an
+end within the silence window (two heartbeats); after a runner took a run (PENDING), its first heartbeat a
+heartbeat later than that. A silent run is marked CRASHED ("no heartbeat for ..."), and a third automation sets
+exactly those crashed runs back to SCHEDULED ("AwaitingRetry", due now): a live runner or worker runs the same
+run again, with the same name, tags and parameters. The stages are idempotent, so a run that was alive but late
+only repeats what it did (a live run taken for dead, as SQLite's "database is locked" can lose a heartbeat under
+heavy load, is run twice, harmlessly).
+
+Measured on a loaded 2-core machine (load average ~20): in the embedded demo, the flow runner SIGKILLed with its
+flow-run processes just after a tender-stage run started: crashed 68 s later, started again at 71 s, completed at
+107 s, and the round reached every expected outcome; in tests/flows/test_stage_runs_outlive_their_runner.py with
+the platform's windows, a run killed mid-call was completed again 74 s after its runner died.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import StateType
+from prefect.events.actions import ChangeFlowRunState
+from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+
+from flows.scheduling import RUN_AGAIN
+
+PREFIX = "sscp: "
+HEARTBEAT = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"  # Prefect's setting (PREFECT_RUNNER_HEARTBEAT_FREQUENCY before)
+HEARTBEAT_SECONDS = 30  # Prefect refuses less
+# After these a run may fall silent (an operator's cancel or pause included): they never make it a zombie.
+SILENT_AFTER = ("Completed", "Failed", "Cancelling", "Cancelled", "Crashed", "Paused", "Suspended")
+SILENCE_MESSAGE = "no heartbeat for {seconds:.0f} s after {event}: its runner or worker died"
+STAGE_RUNS = {"prefect.resource.role": "tag", "prefect.resource.id": "prefect.tag.stage:*"}
+
+
+def heartbeat_seconds() -> int:
+    """The flow-run heartbeat the platform runs with (Prefect's setting, or its older name)."""
+    configured = os.environ.get(HEARTBEAT) or os.environ.get("PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+    return max(int(configured or HEARTBEAT_SECONDS), HEARTBEAT_SECONDS)
+
+
+def _silence(name: str, after: str, within: timedelta) -> AutomationCore:
+    """Mark CRASHED a stage run silent for ``within`` after ``after``. Not forced, on purpose: Prefect refuses to
+    mark crashed a run already ended, and a run's last heartbeat can reach the server after its Completed event
+    (the client sends events in the background), which opens a new window that then closes in silence."""
+    return AutomationCore(
+        name=PREFIX + name,
+        description="A stage run that fell silent lost its runner: mark it crashed (then it runs again).",
+        trigger=EventTrigger(
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related=STAGE_RUNS,
+            after={f"prefect.flow-run.{after}"},
+            expect={"prefect.flow-run.heartbeat", *(f"prefect.flow-run.{state}" for state in SILENT_AFTER)},
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=within,
+        ),
+        actions=[
+            ChangeFlowRunState(
+                state=StateType.CRASHED,
+                message=SILENCE_MESSAGE.format(seconds=within.total_seconds(), event=after),
+            )
+        ],
+    )
+
+
+def automations(silence: timedelta, start_silence: timedelta | None = None) -> list[AutomationCore]:
+    """Two watches mark a silent stage run crashed; a third schedules exactly those crashed runs again.
+
+    A runner may die after taking a run (PENDING) and before its process started; starting one takes up to ~40 s
+    on a loaded 2-core machine, so that window is longer by one heartbeat.
+    """
+    again = AutomationCore(
+        name=PREFIX + "run again the stage runs of a dead runner",
+        description="Schedule again, now, a stage run the silence watches marked crashed.",
+        trigger=EventTrigger(
+            match={"prefect.resource.id": "prefect.flow-run.*", "prefect.state-message": "no heartbeat for *"},
+            match_related=STAGE_RUNS,
+            expect={"prefect.flow-run.Crashed"},
+            for_each={"prefect.resource.id"},
+            posture=Posture.Reactive,
+            threshold=1,
+            within=timedelta(0),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.SCHEDULED, name=RUN_AGAIN, message="run again")],
+    )
+    return [
+        _silence("stage run silent while running", "heartbeat", silence),
+        _silence(
+            "stage run never started", "Pending", start_silence or silence + timedelta(seconds=heartbeat_seconds())
+        ),
+        again,
+    ]
+
+
+def _same(existing, wanted: AutomationCore) -> bool:
+    keys = ("match", "match_related", "after", "expect", "for_each", "posture", "threshold", "within")
+    same_trigger = all(getattr(existing.trigger, key) == getattr(wanted.trigger, key) for key in keys)
+    return same_trigger and existing.actions == wanted.actions and existing.enabled
+
+
+def watch_stage_runs(silence: timedelta | None = None, start_silence: timedelta | None = None) -> list[UUID]:
+    """Make sure the watches exist as defined here (at every runner start; repeating changes nothing).
+
+    An unchanged automation is left alone: its open windows (those of the runs alive when a runner was killed)
+    belong to its trigger, and replacing the trigger would forget exactly the runs to watch.
+    """
+    ids = []
+    with get_client(sync_client=True) as client:
+        for wanted in automations(silence or timedelta(seconds=2 * heartbeat_seconds()), start_silence):
+            found = client.read_automations_by_name(wanted.name)
+            if not found:
+                ids.append(client.create_automation(wanted))
+                continue
+            if not _same(found[0], wanted):
+                client.update_automation(found[0].id, wanted)  # a changed definition starts with fresh windows
+            ids.append(found[0].id)
+    return ids
