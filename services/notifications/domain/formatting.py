@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from services.common.reference_data import district_name
+
 CHISINAU = ZoneInfo("Europe/Chisinau")
 CENT = Decimal("0.01")
 
@@ -74,3 +76,15 @@ def format_local_date(value, language: str = "ro") -> str:
     if local is None:
         return "" if value is None else str(value)
     return f"{local:%d %b %Y}" if language == "en" else f"{local:%d.%m.%Y}"
+
+
+_DEPARTMENT = {
+    "ro": "Direcția de asistență socială {name}",
+    "ru": "Управление социальной помощи ({name})",
+    "en": "Social assistance department of {name}",
+}
+
+
+def department_name(district_code: str, language: str = "ro") -> str:
+    """How a notice greets a district's social assistance department: by its district's name, never its code."""
+    return _DEPARTMENT.get(language, _DEPARTMENT["ro"]).format(name=district_name(district_code, language))

@@ -19,6 +19,7 @@ from services.notifications.adapters.orm import Delivery, Webhook
 from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.config import TEMPLATES_DIR
 from services.notifications.domain import delivery_status
+from services.notifications.domain.formatting import department_name
 from services.notifications.domain.preferences import Preferences
 from services.notifications.domain.routing import route_for
 from services.notifications.service_layer.directory import is_directory_event, service_names, update_directory
@@ -57,7 +58,7 @@ class _Planner:
     def plan(self, recipient: Recipient) -> None:
         preferences = load_preferences(self.session, recipient.key)
         language = preferences.language_or(recipient.language)
-        rendered = self.renderer.render(self.envelope.type, language, self._template_context(recipient))
+        rendered = self.renderer.render(self.envelope.type, language, self._template_context(recipient, language))
         for channel in ("email", "inbox"):
             usable = channel in recipient.channels and (channel != "email" or recipient.email)
             if usable and preferences.wants(self.envelope.type, channel):
@@ -68,13 +69,16 @@ class _Planner:
                 key = f"webhook:{webhook.id}"
                 self._record(key, "webhook", webhook.url, language, rendered, preferences, recipient)
 
-    def _template_context(self, recipient: Recipient) -> dict:
+    def _template_context(self, recipient: Recipient, language: str) -> dict:
+        name = recipient.name
+        if recipient.key.startswith("district:"):  # its directory name is the bare code
+            name = department_name(recipient.context["district_code"], language)
         return {
             "event": self.envelope.payload,
             "event_type": self.envelope.type,
             "correlation_id": self.envelope.correlation_id,
             "occurred_at": self.envelope.occurred_at,
-            "recipient": {"key": recipient.key, "name": recipient.name, "provider_id": recipient.provider_id},
+            "recipient": {"key": recipient.key, "name": name, "provider_id": recipient.provider_id},
             "service_names": self.service_names,
             **recipient.context,
         }

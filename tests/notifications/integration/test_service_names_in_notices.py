@@ -27,3 +27,17 @@ def test_a_call_for_a_service_the_registry_added_later_names_it_in_each_readers_
     assert "„Angajare asistată”" in romanian.body and "Chișinău" in romanian.body
     assert "«Сопровождаемое трудоустройство»" in russian.body and "Кишинёв" in russian.body
     assert "supported-employment" not in romanian.body + russian.body
+
+
+def test_a_district_department_is_greeted_by_its_name_in_its_language_not_by_its_code(
+    client, context, consumer, token_mint
+):
+    operator = token_mint.headers("operator", "op-1")
+    body = {"email": "asistenta@chisinau.md", "language": "ru"}
+    assert client.put("/api/v1/authority-contacts/MD-CU", json=body, headers=operator).status_code == 200
+
+    consumer.process(event("complaint.lodged", {"district_code": "MD-CU", "provider_id": 2, "complaint_id": 4}))
+
+    (mail,) = deliveries(context, recipient="district:MD-CU", channel="email")
+    assert "Здравствуйте, Управление социальной помощи (Кишинёв)!" in mail.body
+    assert "MD-CU" not in mail.subject + mail.body and "district" not in mail.body
