@@ -1,6 +1,6 @@
 """Round benchmark: a national tender round through the real flows vs the same Prefect runs doing nothing.
 
-Measured: the platform started as the demo starts it (deploy/supervisor.py: honcho with deploy/Procfile embedded,
+Measured: the platform started as the demo starts it (deploy/supervisor.py: supervisord with deploy/Procfile embedded,
 deploy/Procfile.production with a work pool on PostgreSQL and RabbitMQ), in its own VAR_DIR and on its own
 ports. ``--round-districts`` x ``--round-services`` calls, each published by its district's authority and bid
 on by ``--round-bids`` accredited CSOs once its enquiry period is over; the stage flows open the bids, award
