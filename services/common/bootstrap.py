@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from services.common.bus.outbox import OutboxMixin
 from services.common.bus.topology import CONSUMER_BINDINGS
 from services.common.db import make_engine, make_session_factory
 from services.common.metrics import init_metrics
+from services.common.runtime import BACKGROUND_PROCESSES, stale_heartbeat
 from services.common.settings import ServiceSettings
 from services.common.unit_of_work import UnitOfWork
 from services.common.web import create_service_app
@@ -61,6 +63,27 @@ class ServiceContext:
         yield "sscp_outbox_unpublished_events", "Committed events not yet on the bus", labels, float(pending)
         yield "sscp_outbox_oldest_unpublished_seconds", "Age of the oldest unpublished event", labels, age
 
+    def outbox_lag_warning(self) -> str | None:
+        """A sentence for /readyz when committed events wait longer than OUTBOX_LAG_WARNING_SECONDS: the relay
+        is down or stuck (nothing is lost: they go out when it is back)."""
+        limit = float(os.environ.get("OUTBOX_LAG_WARNING_SECONDS", "60"))
+        values = {name: value for name, _help, _labels, value in self.outbox_gauges()}
+        age = values["sscp_outbox_oldest_unpublished_seconds"]
+        if age <= limit:
+            return None
+        pending = int(values["sscp_outbox_unpublished_events"])
+        return (
+            f"{pending} committed event(s) not yet on the bus, the oldest {age:.0f} s old: is the "
+            f"{self.settings.name}-relay running? They are kept and go out when it is back"
+        )
+
+    def readiness_warnings(self) -> list:
+        max_age = float(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "60"))
+        warnings = [("outbox", self.outbox_lag_warning)]
+        for process in BACKGROUND_PROCESSES.get(self.settings.name, ()):
+            warnings.append((process, lambda process=process: stale_heartbeat(process, max_age)))
+        return warnings
+
     def consumer_lag_gauges(self, queue_names: list[str]):
         """Messages waiting in this service's consumer queues."""
 
@@ -85,7 +108,9 @@ def build_app(
     gauges: list | None = None,
 ) -> Flask:
     checks = [("database", context.check_database), ("bus", context.check_bus)]
-    app, _api = create_service_app(context.settings.name, title, blueprints, checks, config)
+    app, _api = create_service_app(
+        context.settings.name, title, blueprints, checks, config, readiness_warnings=context.readiness_warnings()
+    )
     own_queues = [queue for queue in CONSUMER_BINDINGS if queue.startswith(f"{context.settings.name}.")]
     sources = [context.outbox_gauges, *(gauges or [])]
     if own_queues:

@@ -72,6 +72,26 @@ def heartbeat_path(name: str) -> Path:
     return Path(directory) / name
 
 
+# The background processes that serve each service (their heartbeat names), for its /readyz warnings.
+BACKGROUND_PROCESSES = {
+    "registry": ("registry-relay",),
+    "contracting": ("contracting-relay", "contracting-consumer"),
+    "notifications": ("notifications-relay", "notifications-worker", "notifications-dispatcher"),
+}
+
+
+def stale_heartbeat(name: str, max_age: float) -> str | None:
+    """A sentence for /readyz when NAME has not beaten for MAX_AGE seconds; None when it beats or never did here
+    (on another host, or not started yet: its own healthcheck watches it there)."""
+    age = heartbeat_age(name)
+    if age is None or age <= max_age:
+        return None
+    return (
+        f"{name} last went round {age:.0f} s ago: it is stopped or stuck (a supervisor restarts a dead process; "
+        "its log says why)"
+    )
+
+
 def heartbeat_age(name: str) -> float | None:
     """Seconds since NAME last beat; None if it never has."""
     try:

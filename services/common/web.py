@@ -24,6 +24,9 @@ from services.common.outages import register_outage_handlers
 log = logging.getLogger(__name__)
 
 ReadinessCheck = tuple[str, Callable[[], None]]
+# A warning names something behind the API that is not well (a stopped relay, a stuck worker): the API itself can
+# still serve, so /readyz stays 200 and says it; the callable returns None when all is well.
+ReadinessWarning = tuple[str, Callable[[], str | None]]
 
 # The largest id a path, query or body may carry: ids are 32-bit INTEGER columns on PostgreSQL, so a bigger
 # number can name nothing and must be refused at the edge (404/422) before it reaches the database as a 500.
@@ -213,6 +216,7 @@ def create_service_app(
     blueprints: Iterable[Blueprint],
     readiness_checks: Iterable[ReadinessCheck],
     config: dict | None = None,
+    readiness_warnings: Iterable[ReadinessWarning] = (),
 ) -> tuple[Flask, Api]:
     app = Flask(f"services.{name}")
     app.config.update(
@@ -243,7 +247,7 @@ def create_service_app(
         # Read by flask-smorest's paginate() wrapper at request time, so an instance attribute is enough.
         blueprint.PAGINATION_ARGUMENTS_PARSER = pagination_parser
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
-    app.register_blueprint(_health_blueprint(list(readiness_checks)))
+    app.register_blueprint(_health_blueprint(list(readiness_checks), list(readiness_warnings)))
     app.register_blueprint(api_docs.swagger_ui_assets())
     app.before_request(_refuse_unknown_query_parameters(error_responses.query_parameters))
     app.before_request(_refuse_unreadable_json)
@@ -273,7 +277,7 @@ def _refuse_unreadable_json() -> None:
         abort(400, message="the body is not valid JSON", messages={"json": {"_schema": ["Invalid JSON body."]}})
 
 
-def _health_blueprint(checks: list[ReadinessCheck]) -> Blueprint:
+def _health_blueprint(checks: list[ReadinessCheck], warnings: list[ReadinessWarning]) -> Blueprint:
     health = Blueprint("health", __name__)
 
     @health.get("/healthz")
@@ -292,11 +296,26 @@ def _health_blueprint(checks: list[ReadinessCheck]) -> Blueprint:
                 # Anonymous probe: say what is down; the driver's text (host, port, database) goes to the log.
                 log.warning("readiness check %s failed: %s", check_name, exc)
                 failures[check_name] = "unavailable"
+        noticed = _warnings(warnings)
+        extra = {"warnings": noticed} if noticed else {}
         if failures:
-            return jsonify(status="unavailable", failures=failures), 503
-        return jsonify(status="ready", checks=[check_name for check_name, _ in checks])
+            return jsonify(status="unavailable", failures=failures, **extra), 503
+        return jsonify(status="ready", checks=[check_name for check_name, _ in checks], **extra)
 
     return health
+
+
+def _warnings(warnings: list[ReadinessWarning]) -> dict[str, str]:
+    noticed = {}
+    for warning_name, warning in warnings:
+        try:
+            message = warning()
+        except Exception as exc:  # a warning that cannot be computed is not worth failing the probe for
+            log.warning("readiness warning %s could not be computed: %s", warning_name, exc)
+            continue
+        if message:
+            noticed[warning_name] = message
+    return noticed
 
 
 def _by_field(messages) -> tuple[object, str | None]:
