@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.bus.consumer import ProcessedEventMixin
 from services.common.bus.outbox import OutboxMixin, utcnow
+from services.common.replica import AccreditationColumns, ServiceTypeColumns
 from services.contracting.adapters.base import Base
 
 
@@ -70,27 +71,13 @@ class ProviderReplica(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class AccreditationReplica(Base):
+class AccreditationReplica(AccreditationColumns, Base):
     """What contracting knows of an accreditation, from accreditation.* events."""
 
     __tablename__ = "accreditation_replica"
 
-    accreditation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, index=True)
-    service_type: Mapped[str] = mapped_column(String(60))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
 
-
-class ServiceTypeReplica(Base):
+class ServiceTypeReplica(ServiceTypeColumns, Base):
     """The registry's nomenclature of social services, from service_type.* events: the codes a call may name."""
 
     __tablename__ = "service_type_replica"
-
-    code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    name_ro: Mapped[str] = mapped_column(String(200))
-    name_ru: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    version: Mapped[int] = mapped_column(Integer)

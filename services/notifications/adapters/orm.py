@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.bus.consumer import ProcessedEventMixin
 from services.common.bus.outbox import OutboxMixin, utcnow
+from services.common.replica import AccreditationColumns, ServiceTypeColumns
 
 
 class Base(DeclarativeBase):
@@ -35,28 +36,14 @@ class DirectoryProvider(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class DirectoryAccreditation(Base):
+class DirectoryAccreditation(AccreditationColumns, Base):
     __tablename__ = "directory_accreditations"
 
-    accreditation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, index=True)
-    service_type: Mapped[str] = mapped_column(String(60))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
 
-
-class DirectoryServiceType(Base):
+class DirectoryServiceType(ServiceTypeColumns, Base):
     """A service type's names, from the registry's service_type.* events (operators add types after the start)."""
 
     __tablename__ = "directory_service_types"
-
-    code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    name_ro: Mapped[str] = mapped_column(String(200))
-    name_ru: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    version: Mapped[int] = mapped_column(Integer)
 
 
 class Delivery(Base):
