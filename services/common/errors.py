@@ -34,9 +34,16 @@ class Invalid(DomainError):
 
 
 class InvalidTransition(Conflict):
+    """A status change the entity's state machine refuses (see services/common/state_machine.py)."""
+
     def __init__(self, entity: str, current: str, attempted: str, allowed: list[str]) -> None:
         super().__init__(
             f"{entity} is {current!r}: cannot {attempted}; allowed next: {', '.join(allowed) or 'none'}",
             current_status=current,
             allowed_transitions=allowed,
         )
+        # Kept as attributes too, so a caller can re-word the refusal without parsing the message.
+        self.entity = entity
+        self.current = current
+        self.attempted = attempted
+        self.allowed = allowed

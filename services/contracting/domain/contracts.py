@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from services.common.errors import Conflict, Invalid, InvalidTransition
+from services.common.errors import Conflict, Invalid
+from services.common.state_machine import StateMachine
 
 PENDING = "pending"
 ACTIVE = "active"
@@ -43,16 +44,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 AUTOMATIC = {"activate"}
 
 
-def allowed_actions(status: str) -> list[str]:
-    return sorted(action for action, moves in TRANSITIONS.items() if status in moves and action not in AUTOMATIC)
-
-
-def transition(status: str, action: str) -> str:
-    """The status after ``action``, or InvalidTransition naming the current status and what is allowed."""
-    moves = TRANSITIONS.get(action, {})
-    if status not in moves:
-        raise InvalidTransition("contract", status, action, allowed_actions(status))
-    return moves[status]
+CONTRACT = StateMachine("contract", TRANSITIONS, automatic=AUTOMATIC)
+# The actions allowed from a status, and the status after an action (InvalidTransition, 409, when refused)
+allowed_actions = CONTRACT.allowed
+transition = CONTRACT.next
 
 
 @dataclass(frozen=True)

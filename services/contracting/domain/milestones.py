@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from services.common.errors import Invalid, InvalidTransition
+from services.common.errors import Invalid
+from services.common.state_machine import StateMachine
 from services.contracting.domain.contracts import TermRules
 
 CENT = Decimal("0.01")
@@ -91,18 +92,13 @@ def is_late(due_at: datetime, submitted_at: datetime | None, now: datetime) -> b
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
 RETURNED = "returned"
+# A report is accepted or returned once, from ``submitted``; a returned report is answered by a new one.
 REPORT_TRANSITIONS: dict[str, dict[str, str]] = {
     "accept": {SUBMITTED: ACCEPTED},
     "return": {SUBMITTED: RETURNED},
 }
-
-
-def report_transition(status: str, action: str) -> str:
-    """A report is accepted or returned once, from ``submitted``; a returned report is answered by a new one."""
-    if status not in REPORT_TRANSITIONS[action]:
-        allowed = sorted(a for a, moves in REPORT_TRANSITIONS.items() if status in moves)
-        raise InvalidTransition("report", status, action, allowed)
-    return REPORT_TRANSITIONS[action][status]
+REPORT = StateMachine("report", REPORT_TRANSITIONS)
+report_transition = REPORT.next
 
 
 def check_kpi_values(values: dict[str, Decimal], kpi_codes: set[str]) -> None:

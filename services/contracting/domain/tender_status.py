@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.common.errors import InvalidTransition
+from services.common.state_machine import StateMachine
 
 DRAFT = "draft"
 ENQUIRIES = "active.enquiries"
@@ -49,16 +49,10 @@ BIDDING = (ENQUIRIES, TENDERING)
 DECIDED = (STANDSTILL, CONTRACT_PENDING, COMPLETE)
 
 
-def allowed_actions(status: str) -> list[str]:
-    return sorted(action for action, moves in TRANSITIONS.items() if status in moves)
-
-
-def transition(status: str, action: str) -> str:
-    """The status after ``action``, or InvalidTransition naming the current status and what is allowed."""
-    moves = TRANSITIONS.get(action, {})
-    if status not in moves:
-        raise InvalidTransition("tender", status, action, allowed_actions(status))
-    return moves[status]
+TENDER = StateMachine("tender", TRANSITIONS)
+# The actions allowed from a status, and the status after an action (InvalidTransition, 409, when refused)
+allowed_actions = TENDER.allowed
+transition = TENDER.next
 
 
 @dataclass(frozen=True)

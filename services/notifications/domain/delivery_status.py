@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from services.common.state_machine import StateMachine
+
 HELD = "held"
 QUEUED = "queued"
 SENDING = "sending"
@@ -23,34 +25,21 @@ DIGESTED = "digested"
 
 STATUSES = (HELD, QUEUED, SENDING, SENT, FAILED, DEAD, DIGESTED)
 
-_TRANSITIONS: dict[str, dict[str, str]] = {
-    HELD: {"digest": DIGESTED, "release": QUEUED},
-    QUEUED: {"claim": SENDING},
-    FAILED: {"claim": SENDING, "retry": QUEUED},
-    SENDING: {"succeed": SENT, "fail": FAILED, "give_up": DEAD, "claim": SENDING},
-    DEAD: {"retry": QUEUED},
-    SENT: {},
-    DIGESTED: {},
+# action -> {from status: to status}; sent and digested are final
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "digest": {HELD: DIGESTED},
+    "release": {HELD: QUEUED},
+    "claim": {QUEUED: SENDING, FAILED: SENDING, SENDING: SENDING},
+    "succeed": {SENDING: SENT},
+    "fail": {SENDING: FAILED},
+    "give_up": {SENDING: DEAD},
+    "retry": {FAILED: QUEUED, DEAD: QUEUED},
 }
 
-
-class IllegalTransition(Exception):
-    def __init__(self, current: str, action: str) -> None:
-        super().__init__(f"a {current} delivery cannot {action}")
-        self.current = current
-        self.action = action
-        self.allowed = allowed_actions(current)
-
-
-def allowed_actions(status: str) -> list[str]:
-    return sorted(_TRANSITIONS.get(status, {}))
-
-
-def transition(status: str, action: str) -> str:
-    try:
-        return _TRANSITIONS[status][action]
-    except KeyError:
-        raise IllegalTransition(status, action) from None
+DELIVERY = StateMachine("delivery", TRANSITIONS)
+# The actions allowed from a status, and the status after an action (InvalidTransition, 409, when refused)
+allowed_actions = DELIVERY.allowed
+transition = DELIVERY.next
 
 
 def after_failure(attempts: int, max_attempts: int) -> str:

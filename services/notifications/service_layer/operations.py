@@ -26,15 +26,14 @@ def retry_delivery(uow: UnitOfWork, delivery_id: int, now: datetime) -> Delivery
             raise NotFound(f"delivery {delivery_id} does not exist")
         try:
             delivery.status = status.transition(delivery.status, "retry")
-        except status.IllegalTransition as exc:
-            raise InvalidTransition("delivery", exc.current, "retry", _next_statuses(exc.current)) from exc
+        except InvalidTransition as exc:
+            # Operators are told where the delivery could go next (statuses), not the dispatcher's actions.
+            raise InvalidTransition(
+                "delivery", exc.current, "retry", status.DELIVERY.next_statuses(exc.current)
+            ) from exc
         # The last error stays visible until the next attempt replaces it.
         delivery.attempts = 0
         delivery.next_attempt_at = now
         delivery.updated_at = now
         uow.commit()
         return delivery
-
-
-def _next_statuses(current: str) -> list[str]:
-    return sorted({status.transition(current, action) for action in status.allowed_actions(current)})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.common.errors import InvalidTransition
 from services.notifications.domain import delivery_status as status
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ def test_a_delivery_is_given_up_once_its_attempts_are_spent():
 def test_dead_and_failed_deliveries_may_be_retried_but_sent_ones_may_not():
     assert status.transition(status.DEAD, "retry") == status.QUEUED
     assert status.transition(status.FAILED, "retry") == status.QUEUED
-    with pytest.raises(status.IllegalTransition) as refused:
+    with pytest.raises(InvalidTransition) as refused:
         status.transition(status.SENT, "retry")
     assert refused.value.allowed == []
 
@@ -34,5 +35,5 @@ def test_dead_and_failed_deliveries_may_be_retried_but_sent_ones_may_not():
 def test_held_email_is_either_bundled_into_a_digest_or_released():
     assert status.transition(status.HELD, "digest") == status.DIGESTED
     assert status.transition(status.HELD, "release") == status.QUEUED
-    with pytest.raises(status.IllegalTransition):
+    with pytest.raises(InvalidTransition):
         status.transition(status.HELD, "claim")
