@@ -35,14 +35,13 @@ from bench.common import (
     free_port,
     median,
     progress,
-    run_each_mode,
-    standalone_main,
     wait_for_http,
 )
 from bench.common import ratio_of as ratio
 from bench.fixtures import cso_tokens, seed_tenders
 from bench.modes import Mode
 from bench.profile import Sampler
+from bench.runner import run_each_mode, standalone_main
 from services.common.db import make_engine
 
 

@@ -35,12 +35,11 @@ from bench.common import (
     median,
     percentile,
     progress,
-    run_each_mode,
-    standalone_main,
 )
 from bench.common import ratio_of as ratio
 from bench.modes import EMBEDDED, Mode
 from bench.pipeline import Pipeline
+from bench.runner import run_each_mode, standalone_main
 
 # Defaults per mode: the broker-less bus moves a few hundred messages a second (README, transports), RabbitMQ
 # a few thousand. Embedded lag is offered 250/s: SQLite takes one writer at a time, and two producer processes

@@ -1,4 +1,5 @@
-"""What every benchmark shares: figures, the JSON-lines writer, the human table, progress lines and child processes.
+"""What every benchmark shares: figures, the JSON-lines writer, the human table, progress lines and child processes
+(running a benchmark in each mode is bench/runner.py).
 
 A figure is one line of ``bench/results/latest.jsonl``:
 ``{"name", "value", "unit", "baseline", "ratio", "mode", "n"}`` (the shape tools read; keep it stable).
@@ -6,7 +7,6 @@ A figure is one line of ``bench/results/latest.jsonl``:
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -14,11 +14,11 @@ import socket
 import subprocess
 import sys
 import time
-import traceback
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from services.common.settings import PLATFORM_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.jsonl"
@@ -26,23 +26,6 @@ PYTHON = sys.executable
 SSCP = str(Path(sys.executable).with_name("sscp"))
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 GUNICORN_CONF = str(ROOT / "deploy" / "gunicorn.conf.py")
-
-# Settings a child process must not inherit from the caller's shell: each benchmark sets its own.
-SERVICE_VARIABLES = (
-    "BUS_URL",
-    "REGISTRY_DATABASE_URL",
-    "CONTRACTING_DATABASE_URL",
-    "NOTIFICATIONS_DATABASE_URL",
-    "REGISTRY_URL",
-    "CONTRACTING_URL",
-    "NOTIFICATIONS_URL",
-    "JWKS_URL",
-    "JWT_KEYS_DIR",
-    "PREFECT_API_URL",
-    "PROMETHEUS_MULTIPROC_DIR",
-    "GUNICORN_BIND",
-    "GUNICORN_WORKERS",
-)
 
 
 @dataclass
@@ -132,7 +115,7 @@ def free_port() -> int:
 
 def child_env(workdir: Path, **settings: str) -> dict[str, str]:
     """The caller's environment without its service settings, plus this run's."""
-    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+    env = {key: value for key, value in os.environ.items() if key not in PLATFORM_VARIABLES}
     env |= {
         "VAR_DIR": str(workdir / "var"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -194,45 +177,3 @@ def wait_for_http(url: str, process: ManagedProcess, timeout: float = 60.0) -> N
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{process.name} did not answer {url} within {timeout:.0f} s:\n{process.log_tail()}")
-
-
-def run_each_mode(benchmark: str, modes: list[str], measure: Callable) -> tuple[list[Figure], list[str]]:
-    """``measure(mode) -> (figures, problems)`` in each mode's throw-away servers, in turn; a mode that cannot be
-    had or that fails is reported as a problem and the other modes still run."""
-    from bench.modes import Mode, ModeUnavailable
-
-    figures: list[Figure] = []
-    problems: list[str] = []
-    for name in modes:
-        started = time.monotonic()
-        trouble: list[str] = []
-        try:
-            with Mode(name) as mode:
-                got, trouble = measure(mode)
-            figures += got
-        except ModeUnavailable as exc:
-            trouble = [f"{benchmark} {name} skipped: {exc}"]
-        except Exception as exc:  # a process failed or a server went away: the other mode still runs
-            traceback.print_exc()
-            trouble = [f"{benchmark} {name} failed: {str(exc)[:2000]}"]
-        for problem in trouble:
-            fail(problem)
-        problems += trouble
-        progress(f"{benchmark} {name}: {time.monotonic() - started:.0f} s")
-    return figures, problems
-
-
-def standalone_main(benchmark: str, doc: str, add_arguments: Callable, run: Callable, argv: list[str] | None) -> int:
-    """``python -m bench.<benchmark>``: its own flags, its table, its JSON lines; non-zero on any problem."""
-    from bench.modes import MODES
-
-    parser = argparse.ArgumentParser(prog=f"python -m bench.{benchmark}", description=doc.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    figures, problems = run(list(MODES) if args.mode == "all" else [args.mode], args)
-    print_table(benchmark, figures)
-    written = append_jsonl(figures)
-    print(f"\n{written} figures appended to bench/results/latest.jsonl; wall time {time.monotonic() - started:.0f} s")
-    return 1 if problems or not all(f.ok for f in figures) else 0

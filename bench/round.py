@@ -29,17 +29,16 @@ import sys
 from bench.common import (
     PYTHON,
     ROOT,
-    SERVICE_VARIABLES,
     Figure,
     fail,
     median,
     progress,
-    run_each_mode,
-    standalone_main,
 )
 from bench.common import ratio_of as ratio
 from bench.modes import POSTGRES_ADMIN_URL, Mode, _admin
+from bench.runner import run_each_mode, standalone_main
 from deploy.supervisor import free_port
+from services.common.settings import PLATFORM_VARIABLES
 from services.registry.domain.reference_data import DISTRICTS, SERVICE_TYPES
 
 # Five of the nomenclature's service types: the national round's.
@@ -103,7 +102,7 @@ def environment(mode: Mode, phase: str, config: dict) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in SERVICE_VARIABLES and key not in FOREIGN and not key.startswith(FOREIGN_PREFIXES)
+        if key not in PLATFORM_VARIABLES and key not in FOREIGN and not key.startswith(FOREIGN_PREFIXES)
     }
     var = mode.workdir / f"var-{phase}"
     prefect_port = free_port()

@@ -1,4 +1,4 @@
-"""The round benchmark's people, acting by HTTP when it is their turn (as flows/demo's actors do).
+"""The round benchmark's people, acting by HTTP when it is their turn (as demo/'s actors do).
 
 The operator registers CSOs (``bids`` per service type, each serving every district of the round and accredited
 for its service) and the district departments (an authority and three evaluators each). Each authority publishes
@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from bench.common import progress
-from flows.demo.scenarios import score_sheet
+from demo.scenarios import score_sheet
 from services.common.settings import service_url
 
 WINNERS_PER_CALL = 2  # each lot takes two winners, so a call makes two contracts (one when it has one bid)

@@ -39,7 +39,7 @@ REPORT_EVERY = 10.0
 
 
 class _Reporter:
-    """flows.demo.platform.prepare_platform reports through ``done``: into this benchmark's progress lines."""
+    """demo.platform.prepare_platform reports through ``done``: into this benchmark's progress lines."""
 
     def done(self, message: str) -> None:
         progress(f"platform: {message}")
@@ -167,8 +167,8 @@ class RoundPlay:
 
 
 def play_round(config: dict) -> dict:
+    from demo.platform import prepare_platform
     from deploy.supervisor import PROCFILE, PRODUCTION_PROCFILE, Supervisor, wait_until_ready
-    from flows.demo.platform import prepare_platform
 
     production = config["production"]
     environment = prepare_platform(production, _Reporter())

@@ -233,8 +233,12 @@ def demo(once: bool, production: bool) -> None:
     """Start every process, seed data and drive a demo tender round through them."""
     import logging
 
-    from flows.demo import run_demo
+    from demo import run_demo
 
     # The demo prints its own progress; the processes' logs go to var/log/processes.log.
     logging.getLogger().setLevel(logging.WARNING)
     raise SystemExit(run_demo(once=once, production=production))
+
+
+if __name__ == "__main__":  # `python -m services.cli …`: how the demo runs `create-accounts` (demo/platform.py)
+    main()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import signal
+
+from kombu import Connection
 
 from services.common.bootstrap import ServiceContext
 from services.common.bus import connection as bus
@@ -15,16 +16,32 @@ from services.common.runtime import Heartbeat, StopFlag
 log = logging.getLogger(__name__)
 
 SERVICE_NAMES = ("registry", "contracting", "notifications")
-CONSUMERS = {
-    "contracting": "services.contracting.entrypoints.consumer",
-    "notifications": "services.notifications.entrypoints.consumer",
-}
 # Each process's name in deploy/Procfile and docker-compose.yml, which its heartbeat file carries.
 CONSUMER_PROCESS_NAMES = {"contracting": "contracting-consumer", "notifications": "notifications-worker"}
 
 
 def service_context(name: str) -> ServiceContext:
-    return importlib.import_module(f"services.{name}.bootstrap").bootstrap()
+    # Imported inside each branch: a process wires only its own service, not all three.
+    if name == "registry":
+        from services.registry.bootstrap import bootstrap
+    elif name == "contracting":
+        from services.contracting.bootstrap import bootstrap
+    elif name == "notifications":
+        from services.notifications.bootstrap import bootstrap
+    else:
+        raise ValueError(f"no service named {name!r}; the services are {', '.join(SERVICE_NAMES)}")
+    return bootstrap()
+
+
+def build_consumer(name: str, context: ServiceContext, connection: Connection) -> EventConsumer:
+    """The service's bus consumer (only contracting and notifications consume events)."""
+    if name == "contracting":
+        from services.contracting.entrypoints.consumer import build_consumer
+    elif name == "notifications":
+        from services.notifications.entrypoints.consumer import build_consumer
+    else:
+        raise ValueError(f"{name!r} has no bus consumer; contracting and notifications have")
+    return build_consumer(context, connection)
 
 
 def run_relay(name: str) -> None:
@@ -39,7 +56,7 @@ def run_relay(name: str) -> None:
 
 def run_consumer(name: str) -> None:
     context = service_context(name)
-    consumer = importlib.import_module(CONSUMERS[name]).build_consumer(context, bus.connect(context.settings.bus_url))
+    consumer = build_consumer(name, context, bus.connect(context.settings.bus_url))
     _run(consumer, CONSUMER_PROCESS_NAMES[name])
 
 

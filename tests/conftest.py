@@ -16,25 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from services.common.settings import PLATFORM_VARIABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RABBITMQ_HOST = ("127.0.0.1", 5672)
 POSTGRES_HOST = ("127.0.0.1", 5432)
 
-ISOLATED_VARIABLES = (
-    "BUS_URL",
-    "REGISTRY_DATABASE_URL",
-    "CONTRACTING_DATABASE_URL",
-    "NOTIFICATIONS_DATABASE_URL",
-    "REGISTRY_URL",
-    "CONTRACTING_URL",
-    "NOTIFICATIONS_URL",
-    "JWKS_URL",
-    "JWT_KEYS_DIR",
-    "PREFECT_API_URL",
-    "FLOWS_SERVICE_PASSWORD",
-    "OPERATOR_PASSWORD",
-)
+# The one list of settings a test's processes must not inherit (bench/ strips the same).
+ISOLATED_VARIABLES = PLATFORM_VARIABLES
 
 
 @pytest.fixture(autouse=True)

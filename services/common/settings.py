@@ -12,6 +12,27 @@ from pathlib import Path
 
 SERVICE_PORTS = {"registry": 5001, "contracting": 5002, "notifications": 5003}
 
+# The settings that tie a process to one running platform: its databases, bus, peers, keys, secrets and server
+# shape. A child started for another platform (a test's, a benchmark's) must not inherit them from the caller's
+# shell; tests/conftest.py and bench/common.py both strip this one list.
+PLATFORM_VARIABLES = (
+    "BUS_URL",
+    "REGISTRY_DATABASE_URL",
+    "CONTRACTING_DATABASE_URL",
+    "NOTIFICATIONS_DATABASE_URL",
+    "REGISTRY_URL",
+    "CONTRACTING_URL",
+    "NOTIFICATIONS_URL",
+    "JWKS_URL",
+    "JWT_KEYS_DIR",
+    "PREFECT_API_URL",
+    "FLOWS_SERVICE_PASSWORD",
+    "OPERATOR_PASSWORD",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "GUNICORN_BIND",
+    "GUNICORN_WORKERS",
+)
+
 
 def var_dir() -> Path:
     """Where the embedded mode keeps its SQLite files, keys and mail (created on first use)."""

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from flows.demo.platform import Progress, StepFailed
-from flows.demo.run_check import check_flow_runs
+from demo.platform import Progress, StepFailed
+from demo.run_check import check_flow_runs
 
 ROUND_START = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.demo.cast import AUTHORITIES, BODY, CSOS, evaluator_emails
-from flows.demo.platform import Api, Progress, expect, wait_for
+from demo.cast import AUTHORITIES, BODY, CSOS, evaluator_emails
+from demo.platform import Api, Progress, expect, wait_for
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -130,8 +133,6 @@ def flow_runs_of(tender_id: int, patience: float = RESTART_PATIENCE_SECONDS) -> 
 
 def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
     """Databases, accounts and bus topology, before any process starts."""
-    from click.testing import CliRunner
-
     from deploy.supervisor import (
         PROCFILE,
         PRODUCTION_PROCFILE,
@@ -140,7 +141,6 @@ def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
         platform_already_running,
         production_environment,
     )
-    from services.cli import create_accounts
     from services.common.bus.connection import connect
     from services.common.migrations import upgrade
     from services.common.settings import bus_url, database_url
@@ -155,9 +155,17 @@ def prepare_platform(production: bool, progress: Progress) -> dict[str, str]:
     for name in ("registry", "contracting", "notifications"):
         upgrade(name, database_url(name))
     progress.done("databases migrated (one per service)")
-    result = CliRunner().invoke(create_accounts, [], env={"OPERATOR_PASSWORD": environment["OPERATOR_PASSWORD"]})
-    if result.exit_code != 0:
-        raise StepFailed(f"creating accounts failed: {result.output or repr(result.exception)}")
+    # As an operator would: `sscp create-accounts` (importing the CLI here would make the CLI and the demo, which
+    # the CLI starts, import each other).
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "create-accounts"],
+        env={**os.environ, "OPERATOR_PASSWORD": environment["OPERATOR_PASSWORD"]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise StepFailed(f"creating accounts failed: {(result.stdout + result.stderr).strip()[-2000:]}")
     progress.done("operator and flows service account ready")
     connect(bus_url()).release()
     progress.done(f"bus topology declared on {'RabbitMQ' if production else 'the broker-less bus'}")

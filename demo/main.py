@@ -12,8 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from flows.demo.cast import cso
-from flows.demo.platform import (
+from demo.cast import cso
+from demo.platform import (
     Api,
     Progress,
     StepFailed,
@@ -22,9 +22,9 @@ from flows.demo.platform import (
     prepare_platform,
     report_restarts,
 )
-from flows.demo.run_check import check_flow_runs
-from flows.demo.scenarios import Scenario, national_round
-from flows.demo.seed import Cast, seed
+from demo.run_check import check_flow_runs
+from demo.scenarios import Scenario, national_round
+from demo.seed import Cast, seed
 from services.common.settings import prefect_api_url, service_url
 
 ROUND_TIMEOUT_SECONDS = 420

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from flows.demo.cast import AUTHORITIES, cso, evaluator_emails
-from flows.demo.delivery import RENEWAL, RETENDER, Delivery, sign_contracts
-from flows.demo.platform import Api, expect
-from flows.demo.seed import Cast
+from demo.cast import AUTHORITIES, cso, evaluator_emails
+from demo.delivery import RENEWAL, RETENDER, Delivery, sign_contracts
+from demo.platform import Api, expect
+from demo.seed import Cast
 
 ENDED = ("unsuccessful", "cancelled")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from flows.demo.platform import Progress, StepFailed
+from demo.platform import Progress, StepFailed
 
 # Runs still going when the round ends get this long to finish before they are judged.
 SETTLE_SECONDS = 60

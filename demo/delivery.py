@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.demo.cast import cso
-from flows.demo.platform import Api
-from flows.demo.seed import Cast
+from demo.cast import cso
+from demo.platform import Api
+from demo.seed import Cast
 
 RENEWAL = "renewal"
 RETENDER = "re-tender"
