@@ -145,7 +145,7 @@ def produce(first_tender: int, n: int, rate: float | None, use_case: bool, start
 
 def _invite_row(context):
     from services.common.unit_of_work import UnitOfWork
-    from services.contracting.adapters.orm import Invitation, Tender
+    from services.contracting.adapters.orm_tendering import Invitation, Tender
     from services.contracting.service_layer.base import ocid, tender_payload
 
     prefix = context.settings.extra["ocid_prefix"]

@@ -25,8 +25,7 @@ PROVIDER_EMAIL = "bench-cso@example.org"
 def seed_tenders(database_url: str, count: int, first_id: int = 1) -> None:
     """``count`` tenders open for bids (active.tendering, deadline in 30 days), each with one lot and two criteria."""
     from services.contracting.adapters import models  # noqa: F401  (every table on the metadata)
-    from services.contracting.adapters.orm import Tender
-    from services.contracting.adapters.orm_tendering import Criterion, Lot
+    from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 
     now = datetime.now(UTC)
     engine = make_engine(database_url)
@@ -73,7 +72,7 @@ def _criteria(i: int) -> list[dict]:
 def seed_eligible_provider(database_url: str) -> None:
     """Contracting's replica of one CSO accredited for every service type and serving every district."""
     from services.contracting.adapters import models  # noqa: F401
-    from services.contracting.adapters.orm import AccreditationReplica, ProviderReplica
+    from services.contracting.adapters.orm_replicas import AccreditationReplica, ProviderReplica
 
     today = datetime.now(UTC).date()
     engine = make_engine(database_url)

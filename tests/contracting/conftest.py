@@ -14,22 +14,13 @@ from services.common.reference_data import SERVICE_TYPES
 from services.contracting.adapters.orm import OutboxMessage
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer.eligibility import apply_registry_event
+from tests.clock import Clock
 from tests.conftest import migrated_sqlite_url
 
 DISTRICT = "MD-CU"
 EVALUATORS = ("21", "22", "23")
 BIDDERS = (5, 6, 7)
-
-
-class MovableClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 class Tokens:
@@ -71,7 +62,7 @@ def seed_market(app, providers=(*BIDDERS, 8), district: str = DISTRICT) -> None:
             apply_registry_event(session, envelope)
 
 
-def tender_body(clock: MovableClock, **changes) -> dict:
+def tender_body(clock: Clock, **changes) -> dict:
     body = {
         "district_code": DISTRICT,
         "service_type": "home-care",
@@ -91,7 +82,7 @@ def tender_body(clock: MovableClock, **changes) -> dict:
 class Driver:
     """Walks one tender through its stages over HTTP, as the people and flows would."""
 
-    def __init__(self, app, clock: MovableClock, tokens: Tokens) -> None:
+    def __init__(self, app, clock: Clock, tokens: Tokens) -> None:
         self.app, self.clock, self.tokens = app, clock, tokens
         self.client = app.test_client()
         self.tender: dict = {}
@@ -193,8 +184,8 @@ class Driver:
 
 
 @pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock()
+def clock() -> Clock:
+    return Clock(START)
 
 
 @pytest.fixture
@@ -237,6 +228,15 @@ def scored(driver) -> Driver:
     ids = driver.eligible_bid_ids()
     driver.evaluate({ids[0]: "90", ids[1]: "80", ids[2]: "60"})
     return driver
+
+
+@pytest.fixture
+def decided(scored) -> Driver:
+    """The scored tender with its award decision completed; ``tender`` holds the decided tender."""
+    response = scored.complete()
+    assert response.status_code == 200, response.json
+    scored.tender = response.json
+    return scored
 
 
 @pytest.fixture

@@ -19,19 +19,10 @@ from services.common.migrations import upgrade
 from services.contracting.service_layer.eligibility import apply_registry_event
 from services.notifications.service_layer.deliveries import handle_event
 from services.registry.service_layer.handlers import create_user
+from tests.clock import Clock
 
 SERVICE_PASSWORD = "flows-service-password-for-tests"
 PASSWORD = "a-long-enough-password"
-
-
-class Clock:
-    """Contracting's clock, moved by the test instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -97,7 +88,7 @@ def start_platform(directory, monkeypatch) -> LivePlatform:
     urls["registry"] = serve(apps["registry"])
     # The other services find the registry's public keys at its JWKS URL, as in production.
     monkeypatch.setenv("REGISTRY_URL", urls["registry"])
-    clock = Clock()
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
     apps["contracting"] = contracting_app(
         {"DATABASE_URL": f"sqlite:///{directory / 'contracting.sqlite'}", "BUS_URL": bus}, clock=clock
     )

@@ -10,7 +10,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import kombu
@@ -22,26 +22,15 @@ from services.common.bus.envelope import Envelope
 from services.notifications.adapters.orm import Delivery, InboxMessage, OutboxMessage
 from services.notifications.entrypoints.api import create_app
 from services.notifications.entrypoints.consumer import build_consumer
+from tests.clock import Clock
 from tests.conftest import migrated_sqlite_url
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 def free_port() -> int:

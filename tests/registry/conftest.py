@@ -25,6 +25,7 @@ from services.registry.entrypoints.api import create_app
 from services.registry.service_layer.accreditations import change_accreditation_status
 from services.registry.service_layer.handlers import create_user, grant_accreditation, register_provider
 from services.registry.service_layer.users import set_user_active
+from tests.clock import Clock
 
 PASSWORD = "correct-horse-battery"
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -40,16 +41,6 @@ def accreditation_body(service_type: str = "home-care", certificate: str = "ANAS
         "valid_from": dates.get("valid_from", date(2025, 1, 1)),
         "valid_to": dates.get("valid_to", date(2029, 12, 31)),
     }
-
-
-class Clock:
-    """The registry's injectable clock: tests move it instead of sleeping."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -166,7 +157,7 @@ class Registry:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from tests.security.seeds import Clock, Template, seed_contracting, seed_notifications, seed_registry
+from tests.clock import Clock
+from tests.security.seeds import Template, seed_contracting, seed_notifications, seed_registry
 
 SERVICES = ("registry", "contracting", "notifications")
 FAKE_PUBLIC_ADDRESS = "1.1.1.1"  # what every webhook host "resolves" to; nothing is ever sent there

@@ -21,6 +21,7 @@ from services.common.bus.envelope import Envelope
 from services.common.db import make_engine, make_session_factory
 from services.common.migrations import upgrade
 from services.common.unit_of_work import UnitOfWork
+from tests.clock import Clock
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 DISTRICT_C, DISTRICT_A = "MD-CU", "MD-BA"
@@ -40,14 +41,6 @@ PRINCIPALS = {
     "evaluator_3": ("evaluator", "10", {"district_code": DISTRICT_C}),
 }
 FUZZ_ROLES = ("anonymous", "operator", "authority", "evaluator", "cso", "service")
-
-
-class Clock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -107,7 +100,7 @@ def seed_contracting(directory: Path, mint, registry_events: list[Envelope]) -> 
 
     url = f"sqlite:///{directory / 'contracting.sqlite'}"
     upgrade("contracting", url)
-    clock = Clock()
+    clock = Clock(START)
     app = create_app({"DATABASE_URL": url, "BUS_URL": "memory://"}, token_verifier=mint.verifier, clock=clock)
     context = app.extensions["service_context"]
     consumer = build_consumer(context, kombu.Connection("memory://"))
@@ -240,7 +233,7 @@ def seed_notifications(directory: Path, mint) -> Template:
 
     url = f"sqlite:///{directory / 'notifications.sqlite'}"
     upgrade("notifications", url)
-    clock = Clock()
+    clock = Clock(START)
     config = {"DATABASE_URL": url, "BUS_URL": "memory://", "MAIL_DIR": str(directory / "mail")}
     app = create_app(config, token_verifier=mint.verifier, clock=clock)
     context = app.extensions["service_context"]

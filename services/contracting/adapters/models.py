@@ -1,6 +1,23 @@
 """Every contracting table, imported together so Base.metadata (and Alembic) sees all of them."""
 
-from services.contracting.adapters import orm, orm_contracts, orm_evaluation, orm_public, orm_tendering
+from services.contracting.adapters import (
+    orm,
+    orm_audit,
+    orm_contracts,
+    orm_evaluation,
+    orm_public,
+    orm_replicas,
+    orm_tendering,
+)
 from services.contracting.adapters.base import Base
 
-__all__ = ["Base", "orm", "orm_contracts", "orm_evaluation", "orm_public", "orm_tendering"]
+__all__ = [
+    "Base",
+    "orm",
+    "orm_audit",
+    "orm_contracts",
+    "orm_evaluation",
+    "orm_public",
+    "orm_replicas",
+    "orm_tendering",
+]

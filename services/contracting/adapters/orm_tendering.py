@@ -1,4 +1,4 @@
-"""Tables of a call's content: lots, criteria, clarifications, amendments, and its audit chain."""
+"""The tender aggregate's tables: a call (Tender) with its lots, criteria, invitations, questions and amendments."""
 
 from __future__ import annotations
 
@@ -8,7 +8,45 @@ from decimal import Decimal
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.bus.outbox import utcnow
 from services.contracting.adapters.base import Base, Hundredths
+
+
+class Tender(Base):
+    __tablename__ = "tenders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    service_type: Mapped[str] = mapped_column(String(60), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(30), default="draft", index=True)
+    enquiry_end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submission_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    title_ru: Mapped[str | None] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    description_ru: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    committee_size: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    standstill_days: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    standstill_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the award decision was first made: from then on the ranking and scores are public.
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scores_complete_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("tender_id", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(Integer)
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Lot(Base):
@@ -64,22 +102,3 @@ class Amendment(Base):
     submission_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditLogEntry(Base):
-    """One link of a tender's audit chain; (tender_id, seq) is unique, so two writers cannot fork it."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("tender_id", "seq"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    payload_hash: Mapped[str] = mapped_column(String(64))
-    previous_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
-    # Random, hashed into the entry and never served: see domain/audit.py (sealed entries).
-    salt: Mapped[str | None] = mapped_column(String(64))

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from services.common.bootstrap import ServiceContext
 from services.common.errors import NotFound
-from services.contracting.adapters.orm import Tender
+from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_public import PublicChange
-from services.contracting.adapters.orm_tendering import AuditLogEntry
+from services.contracting.adapters.orm_tendering import Tender
 from services.contracting.domain import audit
 from services.contracting.service_layer.base import Call, as_entry, load_tender
 

@@ -6,10 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.contracting.adapters.orm import Tender
 from services.contracting.adapters.orm_contracts import TenderSuccession
 from services.contracting.adapters.orm_evaluation import Award, Bid, Score
-from services.contracting.adapters.orm_tendering import Criterion, Lot
+from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import awards as rules
 from services.contracting.domain import committee, eligibility, ranking, tender_status
 from services.contracting.domain.contracts import TermRules
@@ -154,7 +153,7 @@ def _term_warning(call: Call, tender: Tender, lot: Lot, provider_id: int, terms:
     """Whether the winner's accreditation reaches the end of the contract this award would make.
 
     The contract starts the day after the standstill this decision opens (or at a re-tender's planned start) and
-    runs the lot's months, as contracts.create_contracts will date it; accreditation is counted from the deadline,
+    runs the lot's months, as contract_making.create_contracts will date it; accreditation is counted from the deadline,
     where eligibility was checked.
     """
     terms = terms or TermRules()

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from services.common.auth import Principal
 from services.common.errors import NotFound
 from services.common.unit_of_work import UnitOfWork
-from services.contracting.adapters.orm import Tender
-from services.contracting.adapters.orm_tendering import AuditLogEntry
+from services.contracting.adapters.orm_audit import AuditLogEntry
+from services.contracting.adapters.orm_tendering import Tender
 from services.contracting.domain import audit, tender_status
 from services.contracting.domain.procedure import ProcedureRules
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
-from services.contracting.adapters.orm import Tender
 from services.contracting.adapters.orm_evaluation import Bid
-from services.contracting.adapters.orm_tendering import Criterion, Lot
+from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import bids as rules
 from services.contracting.domain import tender_status
 from services.contracting.domain.bids import Receipt

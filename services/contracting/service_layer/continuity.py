@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from services.common.auth import Principal
 from services.common.errors import Conflict
-from services.contracting.adapters.orm import ProviderReplica, Tender
 from services.contracting.adapters.orm_contracts import ContinuityAlert, Contract, TenderSuccession
-from services.contracting.adapters.orm_tendering import Criterion, Lot
+from services.contracting.adapters.orm_replicas import ProviderReplica
+from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import continuity, renewal, tender_status
 from services.contracting.domain import contracts as rules
 from services.contracting.service_layer import renewals, tenders

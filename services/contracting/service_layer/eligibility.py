@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.common.bus.envelope import Envelope
 from services.common.errors import Invalid
 from services.common.replica import upsert_by_version
-from services.contracting.adapters.orm import AccreditationReplica, ProviderReplica, ServiceTypeReplica
+from services.contracting.adapters.orm_replicas import AccreditationReplica, ProviderReplica, ServiceTypeReplica
 from services.contracting.domain.eligibility import AccreditationFacts, ProviderFacts, is_eligible
 
 

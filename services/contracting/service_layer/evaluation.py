@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.common.errors import Conflict, Forbidden, Invalid, InvalidTransition
-from services.contracting.adapters.orm import ProviderReplica, Tender
 from services.contracting.adapters.orm_evaluation import Bid, CommitteeMember, Score
-from services.contracting.adapters.orm_tendering import Criterion
+from services.contracting.adapters.orm_replicas import ProviderReplica
+from services.contracting.adapters.orm_tendering import Criterion, Tender
 from services.contracting.domain import committee, tender_status
 from services.contracting.domain.criteria import QUALITY
 from services.contracting.service_layer.base import Call, event, load_tender, record

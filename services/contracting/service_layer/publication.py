@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from services.common.bus.envelope import Envelope
 from services.common.unit_of_work import UnitOfWork
-from services.contracting.adapters.orm import ProviderReplica, Tender
 from services.contracting.adapters.orm_contracts import TenderSuccession
 from services.contracting.adapters.orm_evaluation import Award
 from services.contracting.adapters.orm_public import FEED_HEAD_ID, FeedHead, OcdsRecord, OcdsRelease, PublicChange
-from services.contracting.adapters.orm_tendering import Criterion, Lot
+from services.contracting.adapters.orm_replicas import ProviderReplica
+from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import ocds
 from services.contracting.domain.canonical import sha256_of
 from services.contracting.domain.ocds_model import LotFacts, Provider, ReleaseContext, TenderFacts

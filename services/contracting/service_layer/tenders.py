@@ -7,9 +7,8 @@ from sqlalchemy import select
 from services.common.auth import Principal
 from services.common.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from services.common.unit_of_work import UnitOfWork
-from services.contracting.adapters.orm import Invitation, Tender
 from services.contracting.adapters.orm_evaluation import Bid, Complaint
-from services.contracting.adapters.orm_tendering import Amendment, Criterion, Lot
+from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import bids as bid_rules
 from services.contracting.domain import procedure, tender_status
 from services.contracting.domain.criteria import DEFAULT_CRITERIA, check_criteria

@@ -8,9 +8,10 @@ from sqlalchemy import and_, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.errors import Forbidden, NotFound
-from services.contracting.adapters.orm import ProviderReplica, Tender
+from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint, Score
-from services.contracting.adapters.orm_tendering import AuditLogEntry, Criterion, Lot
+from services.contracting.adapters.orm_replicas import ProviderReplica
+from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import audit, committee, tender_status
 from services.contracting.service_layer import evaluation
 from services.contracting.service_layer.base import Call, as_entry, deadlines, load_tender

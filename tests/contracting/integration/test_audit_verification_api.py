@@ -10,14 +10,6 @@ from services.common.errors import NotFound
 from services.contracting.service_layer.audit_verification import verify_audit_chain
 
 
-@pytest.fixture
-def decided(scored):
-    response = scored.complete()
-    assert response.status_code == 200, response.json
-    scored.tender = response.json
-    return scored
-
-
 def verify(driver, headers=None):
     return driver.client.get(f"{driver.url}/audit/verify", headers=headers or driver.tokens.authority)
 

@@ -8,17 +8,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Award
-from services.contracting.adapters.orm_tendering import AuditLogEntry
 from services.contracting.domain.canonical import sha256_of
-
-
-@pytest.fixture
-def decided(scored):
-    response = scored.complete()
-    assert response.status_code == 200, response.json
-    scored.tender = response.json
-    return scored
 
 
 def live_awards(driver) -> list[tuple[int, str]]:

@@ -14,21 +14,22 @@ import pytest
 from sqlalchemy import select, text
 
 from services.common.migrations import upgrade
+from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Bid
-from services.contracting.adapters.orm_tendering import AuditLogEntry
 from services.contracting.domain.canonical import sha256_of
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer.base import utc
-from tests.contracting.conftest import Driver, MovableClock, seed_market
+from tests.clock import Clock
+from tests.contracting.conftest import START, Driver, seed_market
 
 BID_ACTIONS = ("submit_bid", "modify_bid", "withdraw_bid", "reconfirm_bid")
 
 
-class RunningClock(MovableClock):
+class RunningClock(Clock):
     """A movable clock that can also run in real time from a chosen moment (the race needs time to pass)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(START)
         self.offset: timedelta | None = None
 
     def run_from(self, moment: datetime) -> None:

@@ -7,8 +7,9 @@ import json
 from datetime import datetime, timedelta
 
 from services.contracting.entrypoints.api import create_app
+from tests.clock import Clock
 from tests.conftest import migrated_sqlite_url
-from tests.contracting.conftest import MovableClock, Tokens, seed_market, tender_body
+from tests.contracting.conftest import START, Tokens, seed_market, tender_body
 
 
 def test_a_bid_returns_a_receipt_hashing_its_canonical_document_and_the_server_time(driver):
@@ -196,7 +197,7 @@ def test_a_committee_smaller_than_three_is_refused(driver):
 def test_periods_compress_for_the_demo_through_the_environment(monkeypatch, tmp_path, brokerless_bus_url, token_mint):
     monkeypatch.setenv("CONTRACTING_MIN_ENQUIRY_SECONDS", "60")
     monkeypatch.setenv("CONTRACTING_MIN_TENDERING_SECONDS", "60")
-    clock = MovableClock()
+    clock = Clock(START)
     url = migrated_sqlite_url("contracting", tmp_path)
     app = create_app(
         {"DATABASE_URL": url, "BUS_URL": brokerless_bus_url}, token_verifier=token_mint.verifier, clock=clock

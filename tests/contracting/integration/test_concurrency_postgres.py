@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from services.common.migrations import upgrade
 from services.contracting.adapters.orm_evaluation import Award, Bid
 from services.contracting.entrypoints.api import create_app
-from tests.contracting.conftest import BIDDERS, Driver, MovableClock, seed_market
+from tests.clock import Clock
+from tests.contracting.conftest import BIDDERS, START, Driver, seed_market
 
 pytestmark = pytest.mark.postgres
 
@@ -29,7 +30,7 @@ def pg_app(url, bus_url, token_mint, clock):
 
 @pytest.fixture
 def pg_driver(pg_url, brokerless_bus_url, token_mint, tokens):
-    clock = MovableClock()
+    clock = Clock(START)
     app = pg_app(pg_url, brokerless_bus_url, token_mint, clock)
     seed_market(app)
     return Driver(app, clock, tokens)

@@ -13,7 +13,8 @@ from services.common.migrations import upgrade
 from services.contracting.adapters.orm_public import PublicChange
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer import publication
-from tests.contracting.conftest import Driver, MovableClock, seed_market
+from tests.clock import Clock
+from tests.contracting.conftest import START, Driver, seed_market
 
 pytestmark = pytest.mark.postgres
 
@@ -24,7 +25,7 @@ QUESTIONS_EACH = 8
 @pytest.fixture
 def pg_app(postgres_database, brokerless_bus_url, token_mint):
     upgrade("contracting", postgres_database)
-    clock = MovableClock()
+    clock = Clock(START)
     app = create_app(
         {"DATABASE_URL": postgres_database, "BUS_URL": brokerless_bus_url},
         token_verifier=token_mint.verifier,

@@ -3,8 +3,6 @@ audit verification only the tender's own authority and operators; and every such
 
 from __future__ import annotations
 
-import pytest
-
 ALL = ("operator", "authority", "authority_other", "evaluator", "cso_bidder", "cso_other", "service", "anonymous")
 PREFIXES = ("/api/v1/ocds", "/api/v1/feed", "/api/v1/public", "/api/v1/exports")
 PUBLIC = [(role, 200) for role in ALL]
@@ -37,14 +35,6 @@ def headers_for(tokens, role: str) -> dict:
     named = {"authority_other": tokens.authority_other, "cso_bidder": tokens.bidder, "cso_other": tokens.cso_other}
     named.update(evaluator=tokens.evaluator, anonymous=tokens.anonymous)
     return named.get(role) or getattr(tokens, role)
-
-
-@pytest.fixture
-def decided(scored):
-    response = scored.complete()
-    assert response.status_code == 200, response.json
-    scored.tender = response.json
-    return scored
 
 
 def test_each_transparency_endpoint_answers_each_role_as_the_matrix_says(decided):

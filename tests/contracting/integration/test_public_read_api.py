@@ -18,14 +18,6 @@ OCID_PREFIX = "ocds-sscp01"
 
 
 @pytest.fixture
-def decided(scored):
-    response = scored.complete()
-    assert response.status_code == 200, response.json
-    scored.tender = response.json
-    return scored
-
-
-@pytest.fixture
 def reported(scored):
     """The winner's contract signed by both sides and its first monitoring report accepted (issue 5's API)."""
     driver = to_active(scored)

@@ -83,7 +83,7 @@ def test_the_nomenclature_a_fresh_registry_seeds_reaches_contracting_through_its
 
 def test_a_draft_left_with_a_made_up_service_type_cannot_be_published(driver):
     """A draft written before the rule keeps its code; publishing it is refused the same way."""
-    from services.contracting.adapters.orm import Tender
+    from services.contracting.adapters.orm_tendering import Tender
 
     driver.create()
     with driver.app.extensions["service_context"].session_factory.begin() as session:

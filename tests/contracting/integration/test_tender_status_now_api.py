@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from services.contracting.adapters.orm import Tender
-from services.contracting.adapters.orm_tendering import AuditLogEntry
+from services.contracting.adapters.orm_audit import AuditLogEntry
+from services.contracting.adapters.orm_tendering import Tender
 
 
 def at(driver, name: str) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,21 +11,9 @@ from services.common.bus.envelope import Envelope
 from services.contracting.adapters.orm import OutboxMessage
 from services.contracting.entrypoints.api import create_app
 from services.contracting.service_layer.eligibility import apply_registry_event
+from tests.clock import Clock
 from tests.conftest import migrated_sqlite_url
 from tests.contracting.conftest import seed_service_types
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -146,7 +134,7 @@ def test_invitations_go_to_eligible_providers_once_even_when_asked_twice(app, cl
 
 
 def test_the_replica_converges_whatever_the_order_and_ignores_replays(app):
-    from services.contracting.adapters.orm import ProviderReplica
+    from services.contracting.adapters.orm_replicas import ProviderReplica
 
     context = app.extensions["service_context"]
     newer, older = provider_event(3, ["MD-BA"], status="suspended"), provider_event(2, ["MD-CU"])

@@ -23,7 +23,14 @@ from services.contracting.entrypoints.api.schemas_contracts import (
     DueContractsSchema,
     ReasonTextSchema,
 )
-from services.contracting.service_layer import contracts, renewals, tenders
+from services.contracting.service_layer import (
+    contract_editing,
+    contract_making,
+    contract_signing,
+    contracts,
+    renewals,
+    tenders,
+)
 from services.contracting.service_layer.base import ocid, utc
 from services.contracting.service_layer.contracts import ContractRules
 
@@ -88,7 +95,7 @@ class TenderContracts(MethodView):
     @blp.alt_response(201, schema=ContractSchema(many=True), description="at least one contract was made")
     def post(self, data, tender_id):
         """Make a contract for every active award that has none (after the standstill; harmless to repeat)"""
-        made, new = contracts.create_contracts(make_call(), contract_rules(), tender_id, data)
+        made, new = contract_making.create_contracts(make_call(), contract_rules(), tender_id, data)
         return [contract_view(c) for c in made], 201 if new else 200
 
 
@@ -113,7 +120,7 @@ class ContractById(MethodView):
     @blp.response(200, ContractSchema)
     def patch(self, data, contract_id):
         """Before anyone signs: move the start, change KPIs, regenerate or write the milestones"""
-        return contract_view(contracts.edit_pending(make_call(), contract_rules(), contract_id, data))
+        return contract_view(contract_editing.edit_pending(make_call(), contract_rules(), contract_id, data))
 
 
 @blp.route("/contracts/<int:contract_id>/versions")
@@ -130,7 +137,7 @@ class Sign(MethodView):
     @blp.response(200, ContractSchema)
     def post(self, contract_id):
         """Sign for your side (the district's authority or the provider); both signatures make it active"""
-        return contract_view(contracts.sign(make_call(), contract_id))
+        return contract_view(contract_signing.sign(make_call(), contract_id))
 
 
 @blp.route("/contracts/<int:contract_id>/cancel")
@@ -140,7 +147,7 @@ class Cancel(MethodView):
     @blp.response(200, ContractSchema)
     def post(self, data, contract_id):
         """Cancel a contract not yet in force, with the reason"""
-        return contract_view(contracts.end(make_call(), contract_id, "cancel", data["reason"]))
+        return contract_view(contract_signing.end(make_call(), contract_id, "cancel", data["reason"]))
 
 
 @blp.route("/contracts/<int:contract_id>/terminate")
@@ -150,7 +157,7 @@ class Terminate(MethodView):
     @blp.response(200, ContractSchema)
     def post(self, data, contract_id):
         """Terminate an active contract early, with the reason"""
-        return contract_view(contracts.end(make_call(), contract_id, "terminate", data["reason"]))
+        return contract_view(contract_signing.end(make_call(), contract_id, "terminate", data["reason"]))
 
 
 @blp.route("/contracts/transitions/due")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
-from services.contracting.adapters.orm import AccreditationReplica, ProviderReplica
+from services.contracting.adapters.orm_replicas import AccreditationReplica, ProviderReplica
 
 blp = Blueprint("replica", __name__, description="The eligibility replica fed by registry events")
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
-from services.contracting.adapters.orm import Invitation, Tender
-from services.contracting.adapters.orm_tendering import Amendment, Criterion, Lot
+from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import tender_status
 from services.contracting.entrypoints.api.common import make_call, prefix
 from services.contracting.entrypoints.api.schemas import (

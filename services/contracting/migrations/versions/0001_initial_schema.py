@@ -10,6 +10,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.common.migrations import (
+    create_outbox_table,
+    create_processed_events_table,
+    drop_outbox_table,
+    drop_processed_events_table,
+)
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -32,30 +39,8 @@ def upgrade() -> None:
     with op.batch_alter_table("accreditation_replica", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accreditation_replica_provider_id"), ["provider_id"], unique=False)
 
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("event_type", sa.String(length=100), nullable=False),
-        sa.Column("correlation_id", sa.String(length=120), nullable=True),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("event_id"),
-    )
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_outbox_published_at"), ["published_at"], unique=False)
-
-    op.create_table(
-        "processed_events",
-        sa.Column("consumer", sa.String(length=80), nullable=False),
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("event_type", sa.String(length=100), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("consumer", "event_id"),
-    )
+    create_outbox_table(op)
+    create_processed_events_table(op)
     op.create_table(
         "provider_replica",
         sa.Column("provider_id", sa.Integer(), nullable=False),
@@ -116,11 +101,8 @@ def downgrade() -> None:
 
     op.drop_table("tenders")
     op.drop_table("provider_replica")
-    op.drop_table("processed_events")
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_outbox_published_at"))
-
-    op.drop_table("outbox")
+    drop_processed_events_table(op)
+    drop_outbox_table(op)
     with op.batch_alter_table("accreditation_replica", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accreditation_replica_provider_id"))
 

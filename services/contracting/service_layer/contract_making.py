@@ -1,0 +1,110 @@
+"""Making contracts: one per active award, only after the standstill and with no complaint open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from services.common.errors import Conflict, InvalidTransition
+from services.contracting.adapters.orm_contracts import Contract, TenderSuccession
+from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint
+from services.contracting.adapters.orm_tendering import Lot, Tender
+from services.contracting.domain import contracts as rules
+from services.contracting.domain import milestones as schedule
+from services.contracting.domain import tender_status
+from services.contracting.service_layer.base import Call, load_tender, record, utc
+from services.contracting.service_layer.contracts import (
+    ContractRules,
+    add_milestones,
+    add_version,
+    kpis_in,
+    of_tender,
+    payload,
+)
+
+
+def create_contracts(call: Call, setup: ContractRules, tender_id: int, data: dict) -> tuple[list[Contract], int]:
+    """A contract for every active award that has none yet (harmless to repeat); returns all and how many are new."""
+    with call.uow:
+        tender = load_tender(call, tender_id)
+        check_contractable(call, tender)
+        session = call.uow.session
+        existing = {c.award_id for c in of_tender(session, tender.id)}
+        active = session.scalars(
+            select(Award).where(Award.tender_id == tender.id, Award.status == "active").order_by(Award.id)
+        ).all()
+        new = [_new_contract(call, setup, tender, award, data) for award in active if award.id not in existing]
+        call.uow.commit()
+        return of_tender(session, tender.id), len(new)
+
+
+def check_contractable(call: Call, tender: Tender) -> None:
+    """Contracts are made only after the standstill (the tender awaits its contracts) and with no complaint open."""
+    if tender.status not in (tender_status.CONTRACT_PENDING, tender_status.COMPLETE):
+        ends = utc(tender.standstill_end)
+        waiting = ends and tender.status == tender_status.STANDSTILL
+        detail = f" (the standstill ends {ends.isoformat()})" if waiting else ""
+        raise InvalidTransition(
+            "tender", tender.status, f"make contracts{detail}", tender_status.allowed_actions(tender.status)
+        )
+    query = select(Complaint.id).where(Complaint.tender_id == tender.id, Complaint.status == "pending")
+    open_complaints = list(call.uow.session.scalars(query))
+    if open_complaints:
+        raise Conflict("an open complaint blocks the contract", complaint_ids=open_complaints)
+
+
+def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award, data: dict) -> Contract:
+    session = call.uow.session
+    lot, bid = session.get(Lot, award.lot_id), session.get(Bid, award.bid_id)
+    start_at = _start(call, setup, tender, data.get("start_at"))
+    end_at = setup.terms.add_months(start_at, lot.duration_months)
+    frequency = data.get("milestone_frequency") or "monthly"
+    contract = Contract(
+        tender_id=tender.id,
+        award_id=award.id,
+        lot_id=lot.id,
+        provider_id=award.provider_id,
+        district_code=tender.district_code,
+        service_type=tender.service_type,
+        title=f"{tender.title} — {lot.title}"[:300],
+        status=rules.PENDING,
+        places=award.places,
+        unit_price=bid.unit_price,
+        value=award.value,
+        original_places=award.places,
+        original_value=award.value,
+        start_at=start_at,
+        end_at=end_at,
+        original_months=lot.duration_months,
+        total_months=lot.duration_months,
+        renewals=0,
+        milestone_frequency=frequency,
+        kpis=kpis_in(data.get("kpis")) or default_kpis(award.places),
+        version=0,
+        created_by=call.actor,
+        created_at=call.now,
+    )
+    session.add(contract)
+    session.flush()
+    periods = schedule.generate(setup.terms, start_at, end_at, award.value, frequency)
+    add_milestones(call, contract, periods, setup.policy.report_grace)
+    add_version(call, contract, "created", "contract drawn up from the award", {})
+    record(call, tender, "create_contract", payload(call, contract), "contract.created")
+    return contract
+
+
+def _start(call: Call, setup: ContractRules, tender: Tender, given: datetime | None) -> datetime:
+    """As given, else the day after the standstill, but never before a re-tender's planned start."""
+    standstill_end = utc(tender.standstill_end) or call.now
+    if given is not None:
+        rules.check_start(given, standstill_end)
+        return given
+    start = setup.terms.default_start(standstill_end)
+    succession = call.uow.session.scalars(select(TenderSuccession).where(TenderSuccession.tender_id == tender.id))
+    planned = next((utc(s.planned_contract_start) for s in succession), None)
+    return max(start, planned) if planned else start
+
+
+def default_kpis(places: int) -> list[dict]:
+    return [{"code": "beneficiaries_served", "name": "Beneficiari deserviți", "target": str(places), "unit": "persons"}]
