@@ -34,9 +34,7 @@ def test_an_anonymous_scrape_is_refused_with_401_and_shows_no_metric(service_app
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_scraper_with_the_token_from_the_environment_reads_the_metrics(service_app, monkeypatch, service):
     monkeypatch.setenv("METRICS_TOKEN", SCRAPER_TOKEN)
-    response = service_app(service).test_client().get(
-        "/metrics", headers={"Authorization": f"Bearer {SCRAPER_TOKEN}"}
-    )
+    response = service_app(service).test_client().get("/metrics", headers={"Authorization": f"Bearer {SCRAPER_TOKEN}"})
     assert response.status_code == 200
     assert "sscp_outbox_unpublished_events" in response.get_data(as_text=True)
 
@@ -50,9 +48,13 @@ def test_without_a_configured_token_the_embedded_mode_makes_one_under_var_secret
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600, "only the operator's account can read it"
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert service_app("contracting").test_client().get(
-        "/metrics", headers={"Authorization": f"Bearer {token}"}
-    ).status_code == 200, "every service of the host accepts the same scraper token"
+    assert (
+        service_app("contracting")
+        .test_client()
+        .get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        .status_code
+        == 200
+    ), "every service of the host accepts the same scraper token"
 
 
 def test_request_metrics_are_labelled_by_route_never_by_a_tender_or_bid_id(service_app, monkeypatch):

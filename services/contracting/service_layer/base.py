@@ -110,9 +110,7 @@ def publicly_readable(tender: Tender, principal: Principal | None) -> bool:
     return tender.status != tender_status.DRAFT or in_scope(tender, principal)
 
 
-def load_tender(
-    call: Call, tender_id: int, *, lock: bool = True, scoped: bool = True, public: bool = False
-) -> Tender:
+def load_tender(call: Call, tender_id: int, *, lock: bool = True, scoped: bool = True, public: bool = False) -> Tender:
     """The tender, row-locked for the rest of the transaction: writes to one tender happen one at a time.
 
     With the lock held, the call's clock is read again (see ``Call``)."""
