@@ -176,22 +176,10 @@ SERVICES = ("registry", "contracting", "notifications")
 
 
 def unpublished_events() -> dict[str, int]:
-    """Committed events each service's outbox still holds (its relay has not put them on the bus yet)."""
-    from sqlalchemy import text
-
-    from services.common.db import make_engine
+    from services.common.bus.outbox import count_unpublished
     from services.common.settings import database_url
 
-    counts = {}
-    for name in SERVICES:
-        engine = make_engine(database_url(name))
-        try:
-            with engine.connect() as connection:
-                unpublished = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                counts[name] = connection.execute(unpublished).scalar_one()
-        finally:
-            engine.dispose()
-    return counts
+    return {name: count_unpublished(database_url(name)) for name in SERVICES}
 
 
 def drain_outboxes(progress: Progress, timeout: float = 60) -> None:

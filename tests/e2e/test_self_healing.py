@@ -23,7 +23,7 @@ import pytest
 
 from deploy.supervisor import PROCFILE, PRODUCTION_PROCFILE, free_port
 from deploy.supervisord import SupervisordConfig
-from services.common.db import make_engine
+from services.common.bus.outbox import count_unpublished
 from tests.e2e.test_demo_round import ROOT, SSCP, assert_round_outcomes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # a whole demo round, with restarts
@@ -154,19 +154,10 @@ def play_round_with_kills(mode: str, var: Path, settings: dict[str, str]) -> Rou
 
 
 def unpublished_events(settings: dict[str, str], var: Path) -> dict[str, int]:
-    from sqlalchemy import text
+    def url(name: str) -> str:
+        return settings.get(f"{name.upper()}_DATABASE_URL") or f"sqlite:///{var / f'{name}.sqlite'}"
 
-    counts = {}
-    for name in SERVICES:
-        url = settings.get(f"{name.upper()}_DATABASE_URL") or f"sqlite:///{var / f'{name}.sqlite'}"
-        engine = make_engine(url)
-        try:
-            with engine.connect() as connection:
-                query = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                counts[name] = connection.execute(query).scalar_one()
-        finally:
-            engine.dispose()
-    return counts
+    return {name: count_unpublished(url(name)) for name in SERVICES}
 
 
 @pytest.fixture(scope="module")

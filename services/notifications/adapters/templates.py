@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,29 +30,21 @@ class Rendered:
     template: str  # which file produced it (or "builtin")
 
 
-@pass_context
-def _mdl(context, value) -> str:
-    return format_mdl(value, context.get("language", DEFAULT_LANGUAGE))
+def _in_the_notice_language(format_value: Callable[[object, str], str]):
+    """A filter that formats a value (money, time, a district's name) in the language of the notice it renders."""
+
+    @pass_context
+    def filter_(context, value) -> str:
+        return format_value(value, context.get("language", DEFAULT_LANGUAGE))
+
+    return filter_
 
 
-@pass_context
-def _bani(context, value) -> str:
-    return format_bani(value, context.get("language", DEFAULT_LANGUAGE))
-
-
-@pass_context
-def _local_time(context, value) -> str:
-    return format_local_time(value, context.get("language", DEFAULT_LANGUAGE))
-
-
-@pass_context
-def _local_date(context, value) -> str:
-    return format_local_date(value, context.get("language", DEFAULT_LANGUAGE))
-
-
-@pass_context
-def _district(context, code) -> str:
-    return district_name(code, context.get("language", DEFAULT_LANGUAGE))
+_mdl = _in_the_notice_language(format_mdl)
+_bani = _in_the_notice_language(format_bani)
+_local_time = _in_the_notice_language(format_local_time)
+_local_date = _in_the_notice_language(format_local_date)
+_district = _in_the_notice_language(district_name)
 
 
 @pass_context
