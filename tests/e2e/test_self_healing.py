@@ -32,17 +32,25 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # a whole demo round,
 KINDS = {
     "api-gunicorn-master": {"embedded": "contracting", "production": "contracting"},
     "outbox-relay": {"embedded": "contracting-relay", "production": "contracting-relay"},
-    "consumer": {"embedded": "contracting-consumer", "production": "contracting-consumer"},
-    "notifications-worker": {"embedded": "notifications-worker", "production": "notifications-worker"},
+    "consumer": {"embedded": None, "production": "contracting-consumer"},
+    "notifications-worker": {"embedded": None, "production": "notifications-worker"},
     "dispatcher": {"embedded": "notifications-dispatcher", "production": "notifications-dispatcher"},
-    "flow-bridge": {"embedded": "flow-bridge", "production": "flow-bridge"},
+    "flow-bridge": {"embedded": None, "production": "flow-bridge"},
     "flow-runner-or-worker": {"embedded": "flow-runner", "production": "prefect-worker"},
     # Not killed yet, in either mode: a renewal-sweep run whose process the runner or worker starts while the
     # server is down dies before its first line (Prefect's client retries a refused connection only
     # after it has connected once) and stays Crashed, which the demo's run check rightly reports. Open in #15.
     "prefect-server": {"embedded": None, "production": None},
 }
+# The broker-less bus restores a fetched, un-acked message only on a clean shutdown, so a consumer SIGKILLed in
+# the embedded mode can lose the one event it held (README, "Choosing the broker-less transport"; seen in CI: the
+# bridge lost an evaluation.completed and the call waited in standstill for the sweep). RabbitMQ redelivers it:
+# these kinds are killed in the production round.
+BROKERLESS_LOSS = "the broker-less bus loses the one message a SIGKILLed consumer had fetched (RabbitMQ redelivers)"
 KNOWN_GAPS = {
+    ("consumer", "embedded"): BROKERLESS_LOSS,
+    ("notifications-worker", "embedded"): BROKERLESS_LOSS,
+    ("flow-bridge", "embedded"): BROKERLESS_LOSS,
     ("prefect-server", "embedded"): "a run whose process starts while the Prefect server is down stays Crashed",
     ("prefect-server", "production"): "a run whose process starts while the Prefect server is down stays Crashed",
 }
