@@ -1,11 +1,31 @@
-"""Local read replicas fed by events: converge on the owner's truth whatever the delivery order."""
+"""Local read replicas fed by events: converge on the owner's truth whatever the delivery order.
+
+Contracting and notifications each keep a replica of the registry (providers, accreditations, service types).
+The tables' common columns, their upkeep from the registry's events and the eligibility query over them are
+written here once; each service names its own tables in a ``ReplicaTables``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import JSON, Date, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from services.common.bus.envelope import Envelope
+from services.common.registry_facts import AccreditationFacts, ProviderFacts, ServiceTypeFacts, is_eligible
+
+
+class ProviderColumns:
+    """A provider as the registry's provider.* events publish it, as far as the rule and a notice's greeting
+    need; a service adds the columns only it keeps (contracting the IDNO, notifications e-mail and languages)."""
+
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(300))
+    districts_served: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class AccreditationColumns:
@@ -42,3 +62,89 @@ def upsert_by_version(session: Session, model, key, values: dict) -> bool:
             setattr(row, name, value)
         return True
     return False
+
+
+@dataclass(frozen=True)
+class ReplicaTables:
+    """Which of a service's models hold its replica of the registry's providers, accreditations and service types
+    (built on ProviderColumns, AccreditationColumns and ServiceTypeColumns)."""
+
+    provider: type
+    accreditation: type
+    service_type: type
+
+
+def apply_registry_event(session: Session, tables: ReplicaTables, envelope: Envelope) -> bool:
+    """Apply one provider.*, accreditation.* or service_type.* event; False when it changed nothing (a replay,
+    an older version, or another kind of event). Each table keeps the published fields it has columns for."""
+    payload = envelope.payload
+    if envelope.type.startswith("provider."):
+        provider = ProviderFacts.from_payload(payload)
+        return _upsert(session, tables.provider, provider.provider_id, _provider_values(provider))
+    if envelope.type.startswith("accreditation."):
+        accreditation = AccreditationFacts.from_payload(payload)
+        return _upsert(
+            session, tables.accreditation, accreditation.accreditation_id, _accreditation_values(accreditation)
+        )
+    if envelope.type.startswith("service_type."):
+        service_type = ServiceTypeFacts.from_payload(payload)
+        names = {"name_ro": service_type.name_ro, "name_ru": service_type.name_ru, "name_en": service_type.name_en}
+        return _upsert(session, tables.service_type, service_type.code, {**names, "version": service_type.version})
+    return False
+
+
+def eligible_provider_ids(
+    session: Session, tables: ReplicaTables, service_type: str, district_code: str, on: date
+) -> list[int]:
+    """The replicated providers the registry's rule (registry_facts.validity) finds eligible, by id."""
+    accreditation = tables.accreditation
+    found = session.scalars(select(accreditation).where(accreditation.service_type == service_type))
+    accreditations = [accreditation_facts(row) for row in found]
+    candidates = session.scalars(
+        select(tables.provider)
+        .where(tables.provider.provider_id.in_({a.provider_id for a in accreditations}))
+        .order_by(tables.provider.provider_id)
+    )
+    return [
+        row.provider_id
+        for row in candidates
+        if is_eligible(provider_facts(row), accreditations, service_type, district_code, on)
+    ]
+
+
+def provider_facts(row: ProviderColumns) -> ProviderFacts:
+    return ProviderFacts(row.provider_id, row.status, tuple(row.districts_served), row.legal_name, version=row.version)
+
+
+def accreditation_facts(row: AccreditationColumns) -> AccreditationFacts:
+    return AccreditationFacts(
+        row.provider_id, row.service_type, row.valid_from, row.valid_to, row.status, row.accreditation_id, row.version
+    )
+
+
+def _provider_values(provider: ProviderFacts) -> dict:
+    return {
+        "idno": provider.idno,
+        "legal_name": provider.legal_name,
+        "email": provider.email,
+        "districts_served": list(provider.districts_served),
+        "languages": list(provider.languages),
+        "status": provider.status,
+        "version": provider.version,
+    }
+
+
+def _accreditation_values(accreditation: AccreditationFacts) -> dict:
+    return {
+        "provider_id": accreditation.provider_id,
+        "service_type": accreditation.service_type,
+        "valid_from": accreditation.valid_from,
+        "valid_to": accreditation.valid_to,
+        "status": accreditation.status,
+        "version": accreditation.version,
+    }
+
+
+def _upsert(session: Session, model, key, values: dict) -> bool:
+    columns = model.__table__.columns.keys()
+    return upsert_by_version(session, model, key, {name: value for name, value in values.items() if name in columns})

@@ -1,4 +1,4 @@
-"""Builds the registry: its context (database, outbox) and its key ring."""
+"""Builds the registry: its context (database, outbox), its key ring and the tokens it signs with it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from datetime import datetime
 
 from services.common.auth import InvalidToken, TokenVerifier
 from services.common.bootstrap import ServiceContext
+from services.registry.adapters import throttle_storage  # noqa: F401 (registers the log-in throttle's sqla+… stores)
 from services.registry.adapters.keys import KeyRing
-from services.registry.adapters.orm import OutboxMessage
+from services.registry.adapters.orm import OutboxMessage, User
+from services.registry.adapters.tokens import issue_access_token
 from services.registry.config import registry_settings
 
 
@@ -16,6 +18,14 @@ class RegistryContext(ServiceContext):
     @property
     def key_ring(self) -> KeyRing:
         return KeyRing(self.settings.extra["keys_dir"])
+
+    def access_token(self, user: User) -> str:
+        """A signed access token for ``user``, valid for the configured TTL, with the current signing key."""
+        settings = self.settings
+        ttl = settings.extra["token_ttl_seconds"]
+        return issue_access_token(
+            user, self.key_ring.signing_key(), ttl, settings.token_issuer, settings.token_audience
+        )
 
     def local_verifier(self) -> TokenVerifier:
         """The registry checks its own tokens against its own keys, without an HTTP round trip."""

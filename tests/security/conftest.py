@@ -22,7 +22,7 @@ def offline_webhooks(monkeypatch) -> list[str]:
 
     Returns the list of URLs that would have been called."""
     import services.notifications.adapters.webhooks as adapter
-    import services.notifications.entrypoints.api.webhooks as api
+    import services.notifications.bootstrap as wiring
 
     called: list[str] = []
 
@@ -30,7 +30,7 @@ def offline_webhooks(monkeypatch) -> list[str]:
         called.append(url)
         return SimpleNamespace(status_code=204)
 
-    monkeypatch.setattr(api, "resolve_host", lambda host: [FAKE_PUBLIC_ADDRESS])
+    monkeypatch.setattr(wiring, "resolve_host", lambda host: [FAKE_PUBLIC_ADDRESS])
     monkeypatch.setattr(adapter, "socket", SimpleNamespace(getaddrinfo=lambda *a, **k: [(0, 0, 0, "", ("1.1.1.1", 0))]))
     monkeypatch.setattr(adapter, "httpx", SimpleNamespace(post=post, HTTPError=httpx.HTTPError))
     return called

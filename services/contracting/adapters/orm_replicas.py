@@ -5,24 +5,19 @@ Fed by registry events (service_layer/eligibility.py), so bidding and eligibilit
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.replica import AccreditationColumns, ServiceTypeColumns
+from services.common.replica import AccreditationColumns, ProviderColumns, ReplicaTables, ServiceTypeColumns
 from services.contracting.adapters.base import Base
 
 
-class ProviderReplica(Base):
+class ProviderReplica(ProviderColumns, Base):
     """What contracting knows of a provider, from provider.* events (so bidding works while the registry is down)."""
 
     __tablename__ = "provider_replica"
 
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idno: Mapped[str] = mapped_column(String(13))
-    legal_name: Mapped[str] = mapped_column(String(300))
-    districts_served: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
 
 
 class AccreditationReplica(AccreditationColumns, Base):
@@ -35,3 +30,6 @@ class ServiceTypeReplica(ServiceTypeColumns, Base):
     """The registry's nomenclature of social services, from service_type.* events: the codes a call may name."""
 
     __tablename__ = "service_type_replica"
+
+
+REPLICA_TABLES = ReplicaTables(ProviderReplica, AccreditationReplica, ServiceTypeReplica)

@@ -1,43 +1,15 @@
-"""Who may be invited to and win a tender: accredited for its service, valid on the day, serving its district."""
+"""How long a provider's accreditation lasts, and whether it outlives a contract: contracting's own questions.
+
+Whether a provider may be invited to or win a tender on a given day is the registry's rule, applied as it is
+(services/common/registry_facts.py: validity).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-
-@dataclass(frozen=True)
-class ProviderFacts:
-    provider_id: int
-    status: str
-    districts_served: frozenset[str]
-
-
-@dataclass(frozen=True)
-class AccreditationFacts:
-    provider_id: int
-    service_type: str
-    valid_from: date
-    valid_to: date
-    status: str
-
-
-def is_eligible(
-    provider: ProviderFacts,
-    accreditations: list[AccreditationFacts],
-    service_type: str,
-    district_code: str,
-    on: date,
-) -> bool:
-    if provider.status != "active" or district_code not in provider.districts_served:
-        return False
-    return any(
-        a.provider_id == provider.provider_id
-        and a.status == "active"
-        and a.service_type == service_type
-        and a.valid_from <= on <= a.valid_to
-        for a in accreditations
-    )
+from services.common.registry_facts import AccreditationFacts
 
 
 def accredited_until(accreditations: list[AccreditationFacts], provider_id: int, service_type: str, on: date):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from kombu import Connection
 
-from services.common.bootstrap import ServiceContext
 from services.common.bus.consumer import IdempotentConsumer
-from services.contracting.adapters.orm import ProcessedEvent
+from services.contracting.bootstrap import ContractingContext
 from services.contracting.service_layer.eligibility import apply_registry_event
 
 QUEUE = "contracting.registry-events"
 
 
-def build_consumer(context: ServiceContext, connection: Connection) -> IdempotentConsumer:
-    return IdempotentConsumer(connection, QUEUE, context.session_factory, ProcessedEvent, apply_registry_event)
+def build_consumer(context: ContractingContext, connection: Connection) -> IdempotentConsumer:
+    ledger = context.processed_event_model
+    return IdempotentConsumer(connection, QUEUE, context.session_factory, ledger, apply_registry_event)

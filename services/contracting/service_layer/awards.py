@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.contracting.adapters.orm_contracts import TenderSuccession
 from services.contracting.adapters.orm_evaluation import Award, Bid, Score
 from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import awards as rules
+from services.contracting.domain import bids as bid_rules
 from services.contracting.domain import committee, eligibility, ranking, tender_status
 from services.contracting.domain.contracts import TermRules
 from services.contracting.domain.criteria import Criterion as CriterionFacts
@@ -27,7 +27,7 @@ def complete_evaluation(call: Call, tender_id: int, terms: TermRules | None = No
         tender = load_tender(call, tender_id)
         tender_status.transition(tender.status, "rank")  # refuses with 409 outside evaluation
         _check_scoring_done(call, tender)
-        new_awards = [a for lot in _lots(call, tender) for a in _decide_lot(call, tender, lot, terms)]
+        new_awards = [a for lot in call.tenders.lots(tender.id) for a in _decide_lot(call, tender, lot, terms)]
         live = _live_awards(call, tender)
         bidders = bidder_results(call, tender)
         result = "awarded" if live else "unsuccessful"
@@ -75,17 +75,13 @@ def _commit(call: Call) -> None:
     call.uow.commit()
 
 
-def _lots(call: Call, tender: Tender) -> list[Lot]:
-    return list(call.uow.session.scalars(select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number)))
-
-
 def rank_lot(call: Call, tender: Tender, lot: Lot) -> list[ranking.RankedBid]:
     session = call.uow.session
     criteria = [
         CriterionFacts(c.id, c.kind, c.name, c.weight, c.minimum)
         for c in session.scalars(select(Criterion).where(Criterion.tender_id == tender.id))
     ]
-    bids = session.scalars(select(Bid).where(Bid.lot_id == lot.id, Bid.status == "active")).all()
+    bids = call.tenders.bids_on_lot(lot.id, bid_rules.ACTIVE)
     facts = [
         ranking.BidFacts(
             b.id, b.provider_id, b.price, b.places, utc(b.submitted_at), bool(b.eligible), b.eligibility_reason
@@ -158,8 +154,8 @@ def _term_warning(call: Call, tender: Tender, lot: Lot, provider_id: int, terms:
     """
     terms = terms or TermRules()
     start = terms.default_start(call.now + call.rules.standstill(tender.standstill_days))
-    succession = call.uow.session.scalars(select(TenderSuccession).where(TenderSuccession.tender_id == tender.id))
-    planned = next((utc(s.planned_contract_start) for s in succession), None)
+    link = call.tenders.succession(tender.id)
+    planned = utc(link.planned_contract_start) if link else None
     end = terms.add_months(max(start, planned) if planned else start, lot.duration_months)
     accreditations = accreditations_of(call.uow.session, provider_id, tender.service_type)
     deadline = utc(tender.submission_deadline).date()
@@ -168,13 +164,11 @@ def _term_warning(call: Call, tender: Tender, lot: Lot, provider_id: int, terms:
 
 def _excluded(call: Call, tender: Tender) -> set[int]:
     """Bids that must not be awarded again: their award was cancelled (declined, disqualified, complained)."""
-    query = select(Award.bid_id).where(Award.tender_id == tender.id, Award.status == rules.CANCELLED)
-    return set(call.uow.session.scalars(query))
+    return {award.bid_id for award in call.tenders.awards(tender.id, rules.CANCELLED)}
 
 
 def _live_awards(call: Call, tender: Tender) -> list[Award]:
-    query = select(Award).where(Award.tender_id == tender.id, Award.status.in_(rules.LIVE)).order_by(Award.id)
-    return list(call.uow.session.scalars(query))
+    return call.tenders.awards(tender.id, *rules.LIVE)
 
 
 def bidder_results(call: Call, tender: Tender) -> list[dict]:

@@ -13,13 +13,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from services.common.auth import Principal
 from services.common.errors import NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm_audit import AuditLogEntry
+from services.contracting.adapters.orm_evaluation import Complaint
 from services.contracting.adapters.orm_tendering import Tender
+from services.contracting.adapters.repository import TenderRepository
 from services.contracting.domain import audit, tender_status
+from services.contracting.domain.call_lifecycle import CallLifecycle, may_be_held
 from services.contracting.domain.procedure import ProcedureRules
 
 DISTRICT_BOUND = ("authority", "evaluator")
@@ -56,6 +60,11 @@ class Call:
     def role(self) -> str | None:
         return self.principal.role if self.principal else None
 
+    @property
+    def tenders(self) -> TenderRepository:
+        """The tender aggregate's shared reads, in this call's transaction."""
+        return TenderRepository(self.uow.session)
+
 
 def utc(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes and PostgreSQL the session's zone; everything stored is UTC.
@@ -78,6 +87,25 @@ def deadlines(tender: Tender) -> dict[str, datetime | None]:
         "submission_deadline": utc(tender.submission_deadline),
         "standstill_end": utc(tender.standstill_end),
     }
+
+
+def lifecycle_of(session: Session, tender: Tender) -> CallLifecycle:
+    """The call's lifecycle (domain/call_lifecycle.py) with every complaint still open on it."""
+    return lifecycles_of(session, [tender], every_status=True)[tender.id]
+
+
+def lifecycles_of(session: Session, tenders: list[Tender], *, every_status: bool = False) -> dict[int, CallLifecycle]:
+    """Per tender id, its lifecycle; in one query for the open complaints, asked (unless ``every_status``) only
+    of the tenders whose status a complaint can hold, which is all a listing needs."""
+    asked = [t.id for t in tenders if every_status or may_be_held(t.status)]
+    open_complaints: dict[int, list[int]] = {}
+    if asked:
+        query = select(Complaint.tender_id, Complaint.id).where(
+            Complaint.tender_id.in_(asked), Complaint.status == "pending"
+        )
+        for tender_id, complaint_id in session.execute(query.order_by(Complaint.id)):
+            open_complaints.setdefault(tender_id, []).append(complaint_id)
+    return {t.id: CallLifecycle(t.status, deadlines(t), tuple(open_complaints.get(t.id, ()))) for t in tenders}
 
 
 def tender_payload(tender: Tender, prefix: str) -> dict:

@@ -144,7 +144,7 @@ def open_bids(call: Call, tender: Tender) -> dict:
     """At the close: each standing bid's eligibility from the local replica, valid on the deadline's day."""
     on = utc(tender.submission_deadline).date()
     eligible = set(eligible_provider_ids(call.uow.session, tender.service_type, tender.district_code, on))
-    standing = call.uow.session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.status == rules.ACTIVE)).all()
+    standing = call.tenders.bids(tender.id, rules.ACTIVE)
     for bid in standing:
         bid.eligible, bid.eligibility_reason = _eligibility(bid, tender, eligible, on)
     return {"bids_received": len(standing), "bids_eligible": sum(1 for b in standing if b.eligible)}

@@ -8,7 +8,7 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint
 from services.contracting.domain import tender_status
 from services.contracting.service_layer import awards
-from services.contracting.service_layer.base import Call, event, load_tender, record, utc
+from services.contracting.service_layer.base import Call, event, lifecycle_of, load_tender, record
 
 PENDING = "pending"
 UPHELD = "upheld"
@@ -19,13 +19,7 @@ def lodge(call: Call, tender_id: int, data: dict) -> Complaint:
     """Only a bidder of this tender, only while the standstill runs (by the server clock)."""
     with call.uow:
         tender = load_tender(call, tender_id)
-        end = utc(tender.standstill_end)
-        if tender.status != tender_status.STANDSTILL or end is None or call.now >= end:
-            raise Conflict(
-                "complaints are taken only during the standstill"
-                + (f", which ends {end.isoformat()}" if end and call.now < end else ""),
-                current_status=tender.status,
-            )
+        lifecycle_of(call.uow.session, tender).check_complaint_window(call.now)
         provider_id = call.principal.provider_id
         bidder = call.uow.session.scalars(
             select(Bid.id).where(Bid.tender_id == tender.id, Bid.provider_id == provider_id, Bid.status == "active")

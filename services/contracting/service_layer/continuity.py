@@ -12,7 +12,7 @@ from services.common.auth import Principal
 from services.common.errors import Conflict
 from services.contracting.adapters.orm_contracts import ContinuityAlert, Contract, TenderSuccession
 from services.contracting.adapters.orm_replicas import ProviderReplica
-from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
+from services.contracting.adapters.orm_tendering import Lot, Tender
 from services.contracting.domain import continuity, renewal, tender_status
 from services.contracting.domain import contracts as rules
 from services.contracting.service_layer import renewals, tenders
@@ -100,7 +100,7 @@ def _clone(call: Call, tender: Tender, contract: Contract, plan: renewal.Retende
     session = call.uow.session
     lot = session.get(Lot, contract.lot_id)
     budget = lot.budget if lot.budget is None else (lot.budget * contract.places / lot.places).quantize(renewals.CENT)
-    criteria = session.scalars(select(Criterion).where(Criterion.tender_id == tender.id).order_by(Criterion.number))
+    criteria = call.tenders.criteria(tender.id)
     body = {
         name: getattr(tender, name)
         for name in (

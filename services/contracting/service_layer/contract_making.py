@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from services.common.errors import Conflict, InvalidTransition
-from services.contracting.adapters.orm_contracts import Contract, TenderSuccession
-from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint
+from services.contracting.adapters.orm_contracts import Contract
+from services.contracting.adapters.orm_evaluation import Award, Bid
 from services.contracting.adapters.orm_tendering import Lot, Tender
+from services.contracting.domain import awards as award_rules
 from services.contracting.domain import contracts as rules
 from services.contracting.domain import milestones as schedule
-from services.contracting.domain import tender_status
-from services.contracting.service_layer.base import Call, load_tender, record, utc
+from services.contracting.service_layer.base import Call, lifecycle_of, load_tender, record, utc
 from services.contracting.service_layer.contracts import (
     ContractRules,
     add_milestones,
@@ -28,30 +25,13 @@ def create_contracts(call: Call, setup: ContractRules, tender_id: int, data: dic
     """A contract for every active award that has none yet (harmless to repeat); returns all and how many are new."""
     with call.uow:
         tender = load_tender(call, tender_id)
-        check_contractable(call, tender)
+        lifecycle_of(call.uow.session, tender).check_contracts_may_be_made()
         session = call.uow.session
         existing = {c.award_id for c in of_tender(session, tender.id)}
-        active = session.scalars(
-            select(Award).where(Award.tender_id == tender.id, Award.status == "active").order_by(Award.id)
-        ).all()
+        active = call.tenders.awards(tender.id, award_rules.ACTIVE)
         new = [_new_contract(call, setup, tender, award, data) for award in active if award.id not in existing]
         call.uow.commit()
         return of_tender(session, tender.id), len(new)
-
-
-def check_contractable(call: Call, tender: Tender) -> None:
-    """Contracts are made only after the standstill (the tender awaits its contracts) and with no complaint open."""
-    if tender.status not in (tender_status.CONTRACT_PENDING, tender_status.COMPLETE):
-        ends = utc(tender.standstill_end)
-        waiting = ends and tender.status == tender_status.STANDSTILL
-        detail = f" (the standstill ends {ends.isoformat()})" if waiting else ""
-        raise InvalidTransition(
-            "tender", tender.status, f"make contracts{detail}", tender_status.allowed_actions(tender.status)
-        )
-    query = select(Complaint.id).where(Complaint.tender_id == tender.id, Complaint.status == "pending")
-    open_complaints = list(call.uow.session.scalars(query))
-    if open_complaints:
-        raise Conflict("an open complaint blocks the contract", complaint_ids=open_complaints)
 
 
 def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award, data: dict) -> Contract:
@@ -101,8 +81,8 @@ def _start(call: Call, setup: ContractRules, tender: Tender, given: datetime | N
         rules.check_start(given, standstill_end)
         return given
     start = setup.terms.default_start(standstill_end)
-    succession = call.uow.session.scalars(select(TenderSuccession).where(TenderSuccession.tender_id == tender.id))
-    planned = next((utc(s.planned_contract_start) for s in succession), None)
+    link = call.tenders.succession(tender.id)
+    planned = utc(link.planned_contract_start) if link else None
     return max(start, planned) if planned else start
 
 

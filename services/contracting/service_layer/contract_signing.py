@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from services.common.errors import Forbidden
 from services.contracting.adapters.orm_contracts import Contract
-from services.contracting.adapters.orm_evaluation import Award
 from services.contracting.adapters.orm_tendering import Tender
+from services.contracting.domain import awards as award_rules
 from services.contracting.domain import contracts as rules
 from services.contracting.domain import tender_status
-from services.contracting.service_layer.base import Call, record, tender_payload
+from services.contracting.service_layer.base import Call, lifecycle_of, record, tender_payload
 from services.contracting.service_layer.contracts import load_contract, of_tender, payload
 
 
@@ -48,14 +46,12 @@ def _signed(contract: Contract) -> set[str]:
 
 
 def _maybe_complete(call: Call, tender: Tender) -> None:
-    """Every active award has a contract and every contract not cancelled is signed: the tender is complete."""
+    """The call is complete once every active award has a contract signed into force (domain/call_lifecycle.py)."""
     session = call.uow.session
     session.flush()
-    made = [c for c in of_tender(session, tender.id) if c.status != rules.CANCELLED]
-    awarded = set(session.scalars(select(Award.id).where(Award.tender_id == tender.id, Award.status == "active")))
-    if tender.status != tender_status.CONTRACT_PENDING or not made or awarded - {c.award_id for c in made}:
-        return
-    if all(c.status == rules.ACTIVE for c in made):
+    contracts = [(c.award_id, c.status) for c in of_tender(session, tender.id)]
+    awarded = [award.id for award in call.tenders.awards(tender.id, award_rules.ACTIVE)]
+    if lifecycle_of(session, tender).completed_by(awarded, contracts):
         tender.status = tender_status.transition(tender.status, "complete")
         record(call, tender, "complete", tender_payload(tender, call.prefix), "tender.complete")
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from services.common.auth import Principal
 from services.common.errors import NotFound
-from services.contracting.adapters.orm_contracts import Contract, ContractVersion, Milestone
+from services.contracting.adapters.orm_contracts import Contract, ContractVersion, Milestone, MonitoringReport
 from services.contracting.adapters.orm_tendering import Tender
+from services.contracting.domain import contracts as rules
 from services.contracting.domain import milestones as schedule
 from services.contracting.domain.contracts import ChangeLimits, TermRules
 from services.contracting.domain.renewal import RenewalPolicy
@@ -168,3 +169,35 @@ def versions(call: Call, contract_id: int) -> list[ContractVersion]:
     with call.uow:
         query = select(ContractVersion).where(ContractVersion.contract_id == contract_id)
         return list(call.uow.session.scalars(query.order_by(ContractVersion.version)))
+
+
+def contract_views(call: Call, shown: list[Contract]) -> list[dict]:
+    """The contracts with their milestones (each with its report's state and the computed late flag)."""
+    with call.uow:
+        return [_contract_view(call, call.uow.session, contract) for contract in shown]
+
+
+def _contract_view(call: Call, session, contract: Contract) -> dict:
+    query = select(MonitoringReport).where(MonitoringReport.contract_id == contract.id)
+    standing = {report.milestone_id: report for report in session.scalars(query.order_by(MonitoringReport.id))}
+    return {
+        **{column.key: getattr(contract, column.key) for column in Contract.__table__.columns},
+        "ocid": ocid(call.prefix, contract.tender_id),
+        "currency": "MDL",
+        "signatures": {
+            rules.AUTHORITY: {"signed_by": contract.authority_signed_by, "signed_at": contract.authority_signed_at},
+            rules.PROVIDER: {"signed_by": contract.provider_signed_by, "signed_at": contract.provider_signed_at},
+        },
+        "milestones": [_milestone_view(m, standing.get(m.id), call.now) for m in milestones_of(session, contract.id)],
+        "allowed_actions": rules.allowed_actions(contract.status),
+    }
+
+
+def _milestone_view(milestone: Milestone, report: MonitoringReport | None, now) -> dict:
+    filed = report is not None and report.status != schedule.RETURNED
+    submitted_at = utc(report.submitted_at) if filed else None
+    return {
+        **{column.key: getattr(milestone, column.key) for column in Milestone.__table__.columns},
+        "report_status": report.status if report else None,
+        "late": schedule.is_late(utc(milestone.report_due_at), submitted_at, now),
+    }

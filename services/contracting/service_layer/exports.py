@@ -9,10 +9,11 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.common.errors import NotFound
+from services.common.pagination import Page, page_of
 from services.contracting.adapters.orm_public import OcdsRecord
 
 AWARD_COLUMNS = (
@@ -51,7 +52,7 @@ CONTRACT_COLUMNS = (
 
 def published_calls(
     session_factory: sessionmaker, district_code: str | None, status: str | None, first: int, size: int
-) -> tuple[int, list[OcdsRecord]]:
+) -> Page:
     """Published processes, newest first (a draft has no release, so it is never here)."""
     query = select(OcdsRecord)
     if district_code:
@@ -59,9 +60,7 @@ def published_calls(
     if status:
         query = query.where(OcdsRecord.status == status)
     with session_factory() as session:
-        count = session.scalar(select(func.count()).select_from(query.subquery()))
-        newest = query.order_by(OcdsRecord.first_date.desc(), OcdsRecord.ocid.desc())
-        return count, list(session.scalars(newest.offset(first).limit(size)))
+        return page_of(session, query.order_by(OcdsRecord.first_date.desc(), OcdsRecord.ocid.desc()), first, size)
 
 
 def call_record(session_factory: sessionmaker, tender_id: int) -> OcdsRecord:

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from services.common.bus.envelope import Envelope
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm_contracts import TenderSuccession
-from services.contracting.adapters.orm_evaluation import Award
 from services.contracting.adapters.orm_public import FEED_HEAD_ID, FeedHead, OcdsRecord, OcdsRelease, PublicChange
 from services.contracting.adapters.orm_replicas import ProviderReplica
-from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
+from services.contracting.adapters.orm_tendering import Tender
+from services.contracting.adapters.repository import TenderRepository
 from services.contracting.domain import ocds
 from services.contracting.domain.canonical import sha256_of
 from services.contracting.domain.ocds_model import LotFacts, Provider, ReleaseContext, TenderFacts
@@ -166,9 +166,9 @@ def _tender_facts(session: Session, event_type: str, payload: dict) -> TenderFac
     tender = session.get(Tender, payload["tender_id"])
     if tender is None:
         return None
-    lots = session.scalars(select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number))
-    criteria = session.scalars(select(Criterion).where(Criterion.tender_id == tender.id).order_by(Criterion.number))
-    fallen = session.scalars(select(Award.id).where(Award.tender_id == tender.id, Award.status == "cancelled"))
+    rows = TenderRepository(session)
+    lots, criteria = rows.lots(tender.id), rows.criteria(tender.id)
+    fallen = [award.id for award in rows.awards(tender.id, "cancelled")]
     return TenderFacts(
         description=tender.description or "",
         published_at=utc(tender.published_at),

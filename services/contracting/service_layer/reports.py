@@ -120,6 +120,12 @@ def reports(call: Call, contract_id: int) -> list[MonitoringReport]:
         return list(call.uow.session.scalars(query.order_by(MonitoringReport.id)))
 
 
+def report_views(call: Call, shown: list[MonitoringReport]) -> list[dict]:
+    """The reports as the API shows them, each with its milestone's period."""
+    with call.uow:
+        return [report_view(report, call.uow.session.get(Milestone, report.milestone_id)) for report in shown]
+
+
 def report_view(report: MonitoringReport, milestone: Milestone) -> dict:
     """A report with its period and the computed late flag."""
     due_at = utc(milestone.report_due_at)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from services.common.auth import Principal
 from services.common.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from services.common.unit_of_work import UnitOfWork
-from services.contracting.adapters.orm_evaluation import Bid, Complaint
 from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import bids as bid_rules
 from services.contracting.domain import procedure, tender_status
@@ -15,8 +14,8 @@ from services.contracting.domain.criteria import DEFAULT_CRITERIA, check_criteri
 from services.contracting.service_layer import awards, evaluation
 from services.contracting.service_layer.base import (
     Call,
-    deadlines,
     event,
+    lifecycle_of,
     load_tender,
     money,
     ocid,
@@ -52,9 +51,8 @@ def create_tender(call: Call, data: dict) -> Tender:
 
 
 def _lot_terms(call: Call, tender: Tender) -> list[dict]:
-    query = select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number)
     names = ("number", "title", *procedure.LOT_TERMS)
-    return [{name: getattr(lot, name) for name in names} for lot in call.uow.session.scalars(query)]
+    return [{name: getattr(lot, name) for name in names} for lot in call.tenders.lots(tender.id)]
 
 
 def _money_in(lots: list[dict]) -> list[dict]:
@@ -80,8 +78,7 @@ def apply_due_transitions(call: Call, tender_id: int) -> tuple[Tender, list[str]
     """Every time-based transition due now; running it twice changes nothing the second time."""
     with call.uow:
         tender = load_tender(call, tender_id, scoped=False)
-        blocked = tender_status.HELD_BY_OPEN_COMPLAINT if _open_complaints(call, tender) else frozenset()
-        applied = tender_status.due_transitions(tender.status, deadlines(tender), call.now, blocked)
+        applied = lifecycle_of(call.uow.session, tender).due_transitions(call.now)
         for action in applied:
             tender.status = tender_status.transition(tender.status, action)
             extra = _on_transition(call, tender, action)
@@ -98,11 +95,6 @@ def _on_transition(call: Call, tender: Tender, action: str) -> dict:
     if action == "end_standstill":
         return {"awards": awards.activate_awards(call, tender)}
     return {}
-
-
-def _open_complaints(call: Call, tender: Tender) -> bool:
-    query = select(Complaint.id).where(Complaint.tender_id == tender.id, Complaint.status == "pending")
-    return call.uow.session.scalars(query.limit(1)).first() is not None
 
 
 def invite_eligible(call: Call, tender_id: int) -> list[int]:
@@ -195,9 +187,7 @@ def _apply_changes(call: Call, tender: Tender, data: dict) -> dict:
 
 
 def _flag_bids(call: Call, tender: Tender) -> list[int]:
-    standing = call.uow.session.scalars(
-        select(Bid).where(Bid.tender_id == tender.id, Bid.status == bid_rules.ACTIVE)
-    ).all()
+    standing = call.tenders.bids(tender.id, bid_rules.ACTIVE)
     for bid in standing:
         bid.needs_reconfirmation = True
     return sorted({bid.provider_id for bid in standing})

@@ -14,7 +14,7 @@ from services.contracting.adapters.orm_replicas import ProviderReplica
 from services.contracting.adapters.orm_tendering import Criterion, Lot, Tender
 from services.contracting.domain import audit, committee, tender_status
 from services.contracting.service_layer import evaluation
-from services.contracting.service_layer.base import Call, as_entry, deadlines, load_tender
+from services.contracting.service_layer.base import Call, as_entry, lifecycles_of, load_tender
 from services.contracting.service_layer.bids import is_sealed
 
 AFTER_OPENING_READERS = ("authority", "operator", "service")
@@ -24,27 +24,17 @@ def status_now(session: Session, tenders: list[Tender], now: datetime) -> dict[i
     """Per tender id: the status that applies at ``now`` (the recorded one with every due transition applied, so a
     read agrees with what writes enforce by the clock before the stage run records it), the recorded status, and
     the next scheduled transition. Computed only: a read never records a transition."""
-    holding = [t.id for t in tenders if _holdable(t.status)]
-    held = set()
-    if holding:
-        query = select(Complaint.tender_id).where(Complaint.tender_id.in_(holding), Complaint.status == "pending")
-        held = set(session.scalars(query))
+    lifecycles = lifecycles_of(session, tenders)
     shown = {}
     for tender in tenders:
-        blocked = tender_status.HELD_BY_OPEN_COMPLAINT if tender.id in held else frozenset()
-        times = deadlines(tender)
-        upcoming = tender_status.next_transition(tender.status, times, now, blocked)
+        lifecycle = lifecycles[tender.id]
+        upcoming = lifecycle.next_transition(now)
         shown[tender.id] = {
-            "status": tender_status.status_at(tender.status, times, now, blocked),
+            "status": lifecycle.status_at(now),
             "applied_status": tender.status,
             "next_transition": {"status": upcoming.status, "at": upcoming.at} if upcoming else None,
         }
     return shown
-
-
-def _holdable(status: str) -> bool:
-    timed = tender_status.TIMED_ACTIONS.get(status)
-    return timed is not None and timed[0] in tender_status.HELD_BY_OPEN_COMPLAINT
 
 
 def status_now_filter(status: str, now: datetime):
@@ -161,7 +151,7 @@ def ranking_view(call: Call, tender_id: int) -> dict:
             raise NotFound("the ranking is published with the award decision; there is none yet")
         session = call.uow.session
         criteria = list(session.scalars(select(Criterion).where(Criterion.tender_id == tender.id)))
-        lots = session.scalars(select(Lot).where(Lot.tender_id == tender.id).order_by(Lot.number))
+        lots = call.tenders.lots(tender.id)
         bids = list(session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.result.is_not(None))))
         names = _names(session, {b.provider_id for b in bids})
         labels = {m.evaluator: f"evaluator {i}" for i, m in enumerate(evaluation.members(session, tender.id), 1)}

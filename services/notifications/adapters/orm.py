@@ -9,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.bus.consumer import ProcessedEventMixin
 from services.common.bus.outbox import OutboxMixin, utcnow
-from services.common.replica import AccreditationColumns, ServiceTypeColumns
+from services.common.replica import AccreditationColumns, ProviderColumns, ReplicaTables, ServiceTypeColumns
 
 
 class Base(DeclarativeBase):
@@ -24,16 +24,11 @@ class ProcessedEvent(ProcessedEventMixin, Base):
     pass
 
 
-class DirectoryProvider(Base):
+class DirectoryProvider(ProviderColumns, Base):
     __tablename__ = "directory_providers"
 
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    legal_name: Mapped[str] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(200))
-    districts_served: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
 
 
 class DirectoryAccreditation(AccreditationColumns, Base):
@@ -44,6 +39,9 @@ class DirectoryServiceType(ServiceTypeColumns, Base):
     """A service type's names, from the registry's service_type.* events (operators add types after the start)."""
 
     __tablename__ = "directory_service_types"
+
+
+DIRECTORY_TABLES = ReplicaTables(DirectoryProvider, DirectoryAccreditation, DirectoryServiceType)
 
 
 class Delivery(Base):

@@ -7,7 +7,6 @@ import functools
 from kombu import Connection
 
 from services.common.bus.consumer import IdempotentConsumer
-from services.notifications.adapters.orm import ProcessedEvent
 from services.notifications.bootstrap import NotificationsContext
 from services.notifications.service_layer.deliveries import handle_event
 
@@ -16,4 +15,4 @@ QUEUE = "notifications.events"
 
 def build_consumer(context: NotificationsContext, connection: Connection) -> IdempotentConsumer:
     handler = functools.partial(handle_event, context=context)
-    return IdempotentConsumer(connection, QUEUE, context.session_factory, ProcessedEvent, handler)
+    return IdempotentConsumer(connection, QUEUE, context.session_factory, context.processed_event_model, handler)

@@ -7,20 +7,17 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from services.common.errors import NotFound
+from services.common.pagination import Page, page_of
 from services.common.unit_of_work import UnitOfWork
 from services.notifications.adapters.orm import InboxMessage
 
 
-def inbox_page(
-    uow: UnitOfWork, recipient: str, unread_only: bool, first: int, size: int
-) -> tuple[list[InboxMessage], int]:
+def inbox_page(uow: UnitOfWork, recipient: str, unread_only: bool, first: int, size: int) -> Page:
     with uow:
         query = select(InboxMessage).where(InboxMessage.recipient == recipient)
         if unread_only:
             query = query.where(InboxMessage.read_at.is_(None))
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = query.order_by(InboxMessage.id.desc()).offset(first).limit(size)
-        return list(uow.session.scalars(page)), total
+        return page_of(uow.session, query.order_by(InboxMessage.id.desc()), first, size)
 
 
 def unread_count(uow: UnitOfWork, recipient: str) -> int:

@@ -1,13 +1,25 @@
-"""What operators do about deliveries: look at one, and send a failed or dead one again."""
+"""What operators do about deliveries: list them, look at one, and send a failed or dead one again."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from services.common.errors import InvalidTransition, NotFound
+from services.common.pagination import Page, page_of
 from services.common.unit_of_work import UnitOfWork
 from services.notifications.adapters.orm import Delivery
 from services.notifications.domain import delivery_status as status
+
+
+def list_deliveries(uow: UnitOfWork, filters: dict, first: int, size: int) -> Page:
+    """Deliveries, newest first, matching every filter given (event type, status, channel, recipient, ocid)."""
+    query = select(Delivery)
+    for name, value in filters.items():
+        query = query.where(getattr(Delivery, name) == value)
+    with uow:
+        return page_of(uow.session, query.order_by(Delivery.id.desc()), first, size)
 
 
 def get_delivery(uow: UnitOfWork, delivery_id: int) -> Delivery:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.bus.envelope import Envelope
-from services.notifications.adapters.orm import AuthorityContact, DirectoryAccreditation, DirectoryProvider
+from services.common.replica import eligible_provider_ids
+from services.notifications.adapters.orm import DIRECTORY_TABLES, AuthorityContact, DirectoryProvider
 from services.notifications.domain import routing
 
 OPERATORS_KEY = "operators"
@@ -74,22 +74,8 @@ def _accredited_in_district(session: Session, envelope: Envelope, _operator_emai
         return []
     # The event's own day, not today: a redelivery next week reaches the same CSOs.
     on = datetime.fromisoformat(envelope.occurred_at).date()
-    accredited = select(DirectoryAccreditation.provider_id).where(
-        DirectoryAccreditation.service_type == payload["service_type"],
-        DirectoryAccreditation.status == "active",
-        DirectoryAccreditation.valid_from <= on,
-        DirectoryAccreditation.valid_to >= on,
-    )
-    candidates = session.scalars(
-        select(DirectoryProvider)
-        .where(DirectoryProvider.provider_id.in_(accredited), DirectoryProvider.status == "active")
-        .order_by(DirectoryProvider.provider_id)
-    )
-    return [
-        _provider(session, provider.provider_id)
-        for provider in candidates
-        if payload["district_code"] in provider.districts_served
-    ]
+    eligible = eligible_provider_ids(session, DIRECTORY_TABLES, payload["service_type"], payload["district_code"], on)
+    return [_provider(session, provider_id) for provider_id in eligible]
 
 
 def _payload_providers(session: Session, envelope: Envelope, _operator_email) -> list[Recipient]:

@@ -1,31 +1,34 @@
-"""Read side of the registry: filtered, paginated lists, and the validity query contracting relies on."""
+"""Read side of the registry: reference data, filtered paginated lists, and the validity query contracting relies on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.errors import Invalid, NotFound
-from services.registry.adapters.orm import Accreditation, Authority, Provider, ProviderDistrict, User
+from services.common.pagination import Page, page_of
+from services.registry.adapters.orm import (
+    Accreditation,
+    Authority,
+    District,
+    Provider,
+    ProviderDistrict,
+    ServiceType,
+    User,
+)
 from services.registry.domain.access import Actor, may_manage_user
 from services.registry.domain.rules import AccreditationTerms, ProviderStanding, Validity, validity
 from services.registry.service_layer.handlers import check_districts, check_service_type
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
+def districts(session: Session) -> list[District]:
+    return list(session.scalars(select(District).order_by(District.name_ro)))
 
 
-def _page(session: Session, query: Select, order_by, first: int, size: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.order_by(order_by).offset(first).limit(size)))
-    return Page(items, total)
+def service_types(session: Session) -> list[ServiceType]:
+    return list(session.scalars(select(ServiceType).order_by(ServiceType.code)))
 
 
 def list_providers(session: Session, filters: dict, first: int, size: int) -> Page:
@@ -40,7 +43,7 @@ def list_providers(session: Session, filters: dict, first: int, size: int) -> Pa
     if "service_type" in filters:
         accredited = (Accreditation.service_type == filters["service_type"]) & (Accreditation.status == "active")
         query = query.where(Provider.accreditations.any(accredited))
-    return _page(session, query, Provider.id, first, size)
+    return page_of(session, query.order_by(Provider.id), first, size)
 
 
 def get_provider(session: Session, provider_id: int) -> Provider:
@@ -56,7 +59,7 @@ def list_accreditations(session: Session, filters: dict, first: int, size: int) 
     for name in ("provider_id", "service_type", "status"):
         if name in filters:
             query = query.where(getattr(Accreditation, name) == filters[name])
-    return _page(session, query, Accreditation.id, first, size)
+    return page_of(session, query.order_by(Accreditation.id), first, size)
 
 
 def get_accreditation(session: Session, accreditation_id: int) -> Accreditation:
@@ -74,7 +77,7 @@ def list_users(session: Session, filters: dict, actor: Actor, first: int, size: 
     for name in ("role", "district_code", "provider_id", "active"):
         if name in filters:
             query = query.where(getattr(User, name) == filters[name])
-    return _page(session, query, User.id, first, size)
+    return page_of(session, query.order_by(User.id), first, size)
 
 
 def get_user(session: Session, user_id: int, actor: Actor) -> User:
@@ -117,7 +120,7 @@ def accredited_provider_ids(session: Session, service_type: str, district_code: 
 
 
 def _validity(provider: Provider, service_type: str, district_code: str, on: date) -> Validity:
-    standing = ProviderStanding(provider.id, provider.status, frozenset(provider.districts_served))
+    standing = ProviderStanding(provider.id, provider.status, tuple(provider.districts_served))
     terms = [
         AccreditationTerms(a.provider_id, a.service_type, a.valid_from, a.valid_to, a.status, a.id)
         for a in provider.accreditations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.contracting.domain.eligibility import AccreditationFacts, ProviderFacts, is_eligible
+from services.common.registry_facts import AccreditationFacts, ProviderFacts, is_eligible
 
 DAY = date(2026, 11, 24)
 PROVIDER = ProviderFacts(7, "active", frozenset({"MD-CU"}))

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
-from services.contracting.adapters.orm_contracts import Contract, Milestone, MonitoringReport
-from services.contracting.domain import contracts as rules
-from services.contracting.domain import milestones as schedule
-from services.contracting.entrypoints.api.common import make_call, prefix
+from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas_contracts import (
     ContractEditSchema,
     ContractListQuerySchema,
@@ -31,12 +27,9 @@ from services.contracting.service_layer import (
     renewals,
     tenders,
 )
-from services.contracting.service_layer.base import ocid, utc
 from services.contracting.service_layer.contracts import ContractRules
 
 blp = Blueprint("contracts", __name__, description="Contracts, their milestones, signatures and versions")
-
-COLUMNS = [c.key for c in Contract.__table__.columns]
 
 
 def contract_rules() -> ContractRules:
@@ -44,41 +37,13 @@ def contract_rules() -> ContractRules:
     return ContractRules(extra["renewal"], extra["terms"], extra["change_limits"])
 
 
-def contract_view(contract: Contract) -> dict:
-    """The contract with its milestones (each with its report's state and the computed late flag)."""
-    context = service_context()
-    now = utc(context.clock())
-    with context.session_factory() as session:
-        milestones = contracts.milestones_of(session, contract.id)
-        standing = {
-            r.milestone_id: r
-            for r in session.scalars(
-                select(MonitoringReport)
-                .where(MonitoringReport.contract_id == contract.id)
-                .order_by(MonitoringReport.id)
-            )
-        }
-    return {
-        **{column: getattr(contract, column) for column in COLUMNS},
-        "ocid": ocid(prefix(), contract.tender_id),
-        "currency": "MDL",
-        "signatures": {
-            rules.AUTHORITY: {"signed_by": contract.authority_signed_by, "signed_at": contract.authority_signed_at},
-            rules.PROVIDER: {"signed_by": contract.provider_signed_by, "signed_at": contract.provider_signed_at},
-        },
-        "milestones": [_milestone_view(m, standing.get(m.id), now) for m in milestones],
-        "allowed_actions": rules.allowed_actions(contract.status),
-    }
+def contract_view(contract) -> dict:
+    """The contract as the API shows it, read at the time of the answer."""
+    return contracts.contract_views(make_call(), [contract])[0]
 
 
-def _milestone_view(milestone: Milestone, report: MonitoringReport | None, now) -> dict:
-    filed = report is not None and report.status != schedule.RETURNED
-    submitted_at = utc(report.submitted_at) if filed else None
-    return {
-        **{c.key: getattr(milestone, c.key) for c in Milestone.__table__.columns},
-        "report_status": report.status if report else None,
-        "late": schedule.is_late(utc(milestone.report_due_at), submitted_at, now),
-    }
+def contract_views(shown: list) -> list[dict]:
+    return contracts.contract_views(make_call(), shown)
 
 
 @blp.route("/tenders/<int:tender_id>/contracts")
@@ -87,7 +52,7 @@ class TenderContracts(MethodView):
     def get(self, tender_id):
         """The tender's contracts (public)"""
         tenders.get_tender(service_context().uow(), tender_id, current_principal())
-        return [contract_view(c) for c in contracts.list_contracts(make_call(), {"tender_id": tender_id})]
+        return contract_views(contracts.list_contracts(make_call(), {"tender_id": tender_id}))
 
     @require_roles("authority", "service")
     @blp.arguments(ContractsCreateSchema)
@@ -96,7 +61,7 @@ class TenderContracts(MethodView):
     def post(self, data, tender_id):
         """Make a contract for every active award that has none (after the standstill; harmless to repeat)"""
         made, new = contract_making.create_contracts(make_call(), contract_rules(), tender_id, data)
-        return [contract_view(c) for c in made], 201 if new else 200
+        return contract_views(made), 201 if new else 200
 
 
 @blp.route("/contracts")
@@ -105,7 +70,7 @@ class Contracts(MethodView):
     @blp.response(200, ContractSchema(many=True))
     def get(self, filters):
         """Contracts (public); an authority sees its district's"""
-        return [contract_view(c) for c in contracts.list_contracts(make_call(), filters)]
+        return contract_views(contracts.list_contracts(make_call(), filters))
 
 
 @blp.route("/contracts/<int:contract_id>")

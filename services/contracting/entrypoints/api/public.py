@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.bootstrap import service_context
+from services.common.pagination import answer_page
 from services.contracting.entrypoints.api.schemas_competition import RankingSchema
 from services.contracting.entrypoints.api.schemas_public import (
     AwardRowSchema,
@@ -42,11 +43,10 @@ class Calls(MethodView):
     def get(self, filters, pagination_parameters):
         """Published calls, newest first (status in OCDS terms: active, complete, cancelled, unsuccessful)"""
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
-        count, rows = exports.published_calls(
+        page = exports.published_calls(
             service_context().session_factory, filters.get("district_code"), filters.get("status"), first, size
         )
-        pagination_parameters.item_count = count
-        return rows
+        return answer_page(page, pagination_parameters)
 
 
 @blp.route("/public/calls/<int:tender_id>")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
-from services.contracting.adapters.orm_replicas import AccreditationReplica, ProviderReplica
+from services.contracting.service_layer.eligibility import replicated_provider
 
 blp = Blueprint("replica", __name__, description="The eligibility replica fed by registry events")
 
@@ -40,16 +39,4 @@ class ReplicaProvider(MethodView):
     def get(self, provider_id):
         """A provider and its accreditations as contracting's replica has them now"""
         with service_context().session_factory() as session:
-            provider = session.get(ProviderReplica, provider_id)
-            accreditations = session.scalars(
-                select(AccreditationReplica).where(AccreditationReplica.provider_id == provider_id)
-            ).all()
-            return {
-                "provider_id": provider_id,
-                "known": provider is not None,
-                "legal_name": provider.legal_name if provider else None,
-                "districts_served": provider.districts_served if provider else [],
-                "status": provider.status if provider else None,
-                "version": provider.version if provider else None,
-                "accreditations": accreditations,
-            }
+            return replicated_provider(session, provider_id)

@@ -6,8 +6,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
-from services.common.bootstrap import service_context
-from services.contracting.adapters.orm_contracts import Milestone, MonitoringReport
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas_contracts import CommentsSchema, ReportCreateSchema, ReportSchema
 from services.contracting.service_layer import reports
@@ -15,9 +13,8 @@ from services.contracting.service_layer import reports
 blp = Blueprint("reports", __name__, description="Monitoring reports and the milestones they release")
 
 
-def view(report: MonitoringReport) -> dict:
-    with service_context().session_factory() as session:
-        return reports.report_view(report, session.get(Milestone, report.milestone_id))
+def view(report) -> dict:
+    return reports.report_views(make_call(), [report])[0]
 
 
 @blp.route("/contracts/<int:contract_id>/reports")
@@ -25,7 +22,7 @@ class Reports(MethodView):
     @blp.response(200, ReportSchema(many=True))
     def get(self, contract_id):
         """Accepted reports (public); the parties also see those under review or returned"""
-        return [view(r) for r in reports.reports(make_call(), contract_id)]
+        return reports.report_views(make_call(), reports.reports(make_call(), contract_id))
 
     @require_roles("cso")
     @blp.arguments(ReportCreateSchema)

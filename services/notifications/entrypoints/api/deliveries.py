@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
-from services.notifications.adapters.orm import Delivery
+from services.common.pagination import answer_page
 from services.notifications.entrypoints.api.schemas import DeliveryQuerySchema, DeliverySchema
 from services.notifications.service_layer import operations
 
@@ -23,13 +22,9 @@ class Deliveries(MethodView):
     @blp.paginate()
     def get(self, filters, pagination_parameters):
         """Deliveries, newest first, filtered by event type, status (e.g. dead), channel, recipient or ocid"""
-        query = select(Delivery)
-        for name, value in filters.items():
-            query = query.where(getattr(Delivery, name) == value)
-        with service_context().session_factory() as session:
-            pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
-            page = query.order_by(Delivery.id.desc()).offset(pagination_parameters.first_item)
-            return session.scalars(page.limit(pagination_parameters.page_size)).all()
+        first, size = pagination_parameters.first_item, pagination_parameters.page_size
+        page = operations.list_deliveries(service_context().uow(), filters, first, size)
+        return answer_page(page, pagination_parameters)
 
 
 @blp.route("/deliveries/<int:delivery_id>")

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
+from services.common.pagination import answer_page
 from services.notifications.entrypoints.api.access import INBOX_ROLES, caller_recipient
 from services.notifications.entrypoints.api.schemas import (
     InboxMessageSchema,
@@ -27,15 +28,9 @@ class Inbox(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """The caller's notices, newest first; ?unread=true for the unread ones only"""
-        messages, total = inbox.inbox_page(
-            service_context().uow(),
-            caller_recipient(),
-            query["unread"],
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
-        )
-        pagination_parameters.item_count = total
-        return messages
+        first, size = pagination_parameters.first_item, pagination_parameters.page_size
+        page = inbox.inbox_page(service_context().uow(), caller_recipient(), query["unread"], first, size)
+        return answer_page(page, pagination_parameters)
 
 
 @blp.route("/inbox/unread-count")

@@ -8,8 +8,6 @@ from flask_smorest import Blueprint
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
 from services.common.errors import Forbidden
-from services.notifications.adapters.webhooks import WebhookPoster, resolve_host
-from services.notifications.domain.webhook_urls import check_webhook_url
 from services.notifications.entrypoints.api.access import webhook_owner
 from services.notifications.entrypoints.api.schemas import (
     PingResultSchema,
@@ -21,16 +19,6 @@ from services.notifications.entrypoints.api.schemas import (
 from services.notifications.service_layer import webhooks
 
 blp = Blueprint("webhooks", __name__, description="Signed HTTP callbacks to a CSO's own systems")
-
-
-def _url_check():
-    extra = service_context().settings.extra
-    return lambda url: check_webhook_url(url, resolve_host, extra["allow_private_webhooks"])
-
-
-def _poster() -> WebhookPoster:
-    extra = service_context().settings.extra
-    return WebhookPoster(timeout=extra["webhook_timeout"], allow_private=extra["allow_private_webhooks"])
 
 
 @blp.route("/webhooks")
@@ -50,7 +38,9 @@ class Webhooks(MethodView):
         provider_id = current_principal().provider_id
         if provider_id is None:
             raise Forbidden("this token names no provider")
-        return webhooks.create_webhook(context.uow(), int(provider_id), data, _url_check(), context.clock())
+        return webhooks.create_webhook(
+            context.uow(), int(provider_id), data, context.webhook_url_check(), context.clock()
+        )
 
 
 @blp.route("/webhooks/<int:webhook_id>")
@@ -68,7 +58,7 @@ class WebhookById(MethodView):
         """Change the URL, the event types, the description, or switch it off and on"""
         context = service_context()
         return webhooks.update_webhook(
-            context.uow(), webhook_id, webhook_owner(), changes, _url_check(), context.clock()
+            context.uow(), webhook_id, webhook_owner(), changes, context.webhook_url_check(), context.clock()
         )
 
     @require_roles("cso", "operator")
@@ -95,4 +85,4 @@ class Ping(MethodView):
     def post(self, webhook_id):
         """POST a signed notification.ping now and say what the receiver answered"""
         context = service_context()
-        return webhooks.ping(context.uow(), webhook_id, webhook_owner(), _poster(), context.clock())
+        return webhooks.ping(context.uow(), webhook_id, webhook_owner(), context.webhook_poster(), context.clock())

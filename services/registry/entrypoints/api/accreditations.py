@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
+from services.common.pagination import answer_page
 from services.registry.domain.rules import local_date
 from services.registry.entrypoints.api.schemas import (
     AccreditationQuerySchema,
@@ -34,8 +35,7 @@ class Accreditations(MethodView):
             page = queries.list_accreditations(
                 session, filters, pagination_parameters.first_item, pagination_parameters.page_size
             )
-            pagination_parameters.item_count = page.total
-            return page.items
+            return answer_page(page, pagination_parameters)
 
 
 @blp.route("/accreditations/<int:accreditation_id>")

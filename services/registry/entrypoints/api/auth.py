@@ -7,7 +7,6 @@ from flask_smorest import Blueprint, abort
 
 from services.common.bootstrap import service_context
 from services.common.web import ErrorSchema
-from services.registry.adapters.tokens import issue_access_token
 from services.registry.entrypoints.api.schemas import LoginSchema, TokenSchema
 from services.registry.service_layer import handlers
 
@@ -30,12 +29,5 @@ class Token(MethodView):
         user = handlers.authenticate(context.uow(), credentials["email"], credentials["password"])
         if user is None:
             abort(401, message="wrong e-mail or password")
-        ttl = context.settings.extra["token_ttl_seconds"]
-        token = issue_access_token(
-            user,
-            context.key_ring.signing_key(),
-            ttl,
-            context.settings.token_issuer,
-            context.settings.token_audience,
-        )
-        return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+        ttl = context.settings.extra["token_ttl_seconds"]  # the one access_token signs with
+        return {"access_token": context.access_token(user), "token_type": "Bearer", "expires_in": ttl}

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.common.auth import current_principal, require_roles
 from services.common.bootstrap import service_context
+from services.common.pagination import answer_page
 from services.registry.entrypoints.api.schemas import (
     AccreditationSchema,
     ProviderCreateSchema,
@@ -30,8 +31,7 @@ class Providers(MethodView):
             page = queries.list_providers(
                 session, filters, pagination_parameters.first_item, pagination_parameters.page_size
             )
-            pagination_parameters.item_count = page.total
-            return page.items
+            return answer_page(page, pagination_parameters)
 
     @require_roles("operator")
     @blp.arguments(ProviderCreateSchema)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from services.common.auth import require_roles
 from services.common.bootstrap import service_context
-from services.registry.adapters.orm import District, ServiceType
 from services.registry.entrypoints.api.schemas import LabelSchema, ServiceTypeCreateSchema
-from services.registry.service_layer import reference
+from services.registry.service_layer import queries, reference
 
 blp = Blueprint("reference", __name__, description="Districts and the social service nomenclature (public)")
 
@@ -21,7 +19,7 @@ class Districts(MethodView):
     def get(self):
         """The 35 districts with a social assistance department"""
         with service_context().session_factory() as session:
-            return session.scalars(select(District).order_by(District.name_ro)).all()
+            return queries.districts(session)
 
 
 @blp.route("/service-types")
@@ -30,7 +28,7 @@ class ServiceTypes(MethodView):
     def get(self):
         """Social service types that can be contracted"""
         with service_context().session_factory() as session:
-            return session.scalars(select(ServiceType).order_by(ServiceType.code)).all()
+            return queries.service_types(session)
 
     @require_roles("operator")
     @blp.arguments(ServiceTypeCreateSchema)

@@ -1,10 +1,10 @@
 """Log-in throttling: password guessing against one account, or from one address, is answered 429 + Retry-After.
 
 Flask-Limiter counts refused POST /auth/token in a moving window, in a store every gunicorn worker shares
-(RATE_LIMIT_STORAGE_URI; by default a SQLite file under VAR_DIR, see adapters/throttle_storage.py), twice: per
-(client address, e-mail) — stops a guesser on one account without locking its owner out from elsewhere — and per
-client address — stops one address spraying many accounts. Behind a reverse proxy, wrap the app in werkzeug's
-ProxyFix so the client address is the caller's, not the proxy's.
+(RATE_LIMIT_STORAGE_URI; by default a SQLite file under VAR_DIR, see adapters/throttle_storage.py, whose sqla+…
+schemes the registry's bootstrap registers), twice: per (client address, e-mail) — stops a guesser on one account
+without locking its owner out from elsewhere — and per client address — stops one address spraying many accounts.
+Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so the client address is the caller's, not the proxy's.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
-
-from services.registry.adapters import throttle_storage  # noqa: F401 (registers the sqla+… storage schemes)
 
 TOO_MANY = "too many log-in attempts; wait and try again"
 

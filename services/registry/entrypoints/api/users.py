@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from services.common.auth import ROLES, current_principal, require_roles
 from services.common.bootstrap import service_context
 from services.common.errors import NotFound
+from services.common.pagination import answer_page
 from services.registry.entrypoints.api.schemas import UserCreateSchema, UserQuerySchema, UserSchema
 from services.registry.service_layer import handlers, queries, users
 
@@ -26,8 +27,7 @@ class Users(MethodView):
             page = queries.list_users(
                 session, filters, current_principal(), pagination_parameters.first_item, pagination_parameters.page_size
             )
-            pagination_parameters.item_count = page.total
-            return page.items
+            return answer_page(page, pagination_parameters)
 
     @require_roles("operator", "authority")
     @blp.arguments(UserCreateSchema)
