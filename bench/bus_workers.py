@@ -148,7 +148,7 @@ def _invite_row(context):
     from services.contracting.adapters.orm_tendering import Invitation, Tender
     from services.contracting.service_layer.base import ocid, tender_payload
 
-    prefix = context.settings.extra["ocid_prefix"]
+    prefix = context.own_settings.ocid_prefix
 
     def write(tender_id: int) -> int:
         # The platform's own UnitOfWork (contracting's adds OCDS publication, which is not the bus's cost).
@@ -169,10 +169,11 @@ def _invite_use_case(context):
     from services.contracting.service_layer.tenders import invite_eligible
 
     principal = Principal(subject="bench", role="service")
-    prefix, rules = context.settings.extra["ocid_prefix"], context.settings.extra["procedure"]
+    prefix, rules = context.own_settings.ocid_prefix, context.own_settings.procedure
 
     def write(tender_id: int) -> int:
-        return len(invite_eligible(Call(context.uow(), principal, utc(context.clock()), prefix, rules), tender_id))
+        call = Call(context.uow(), principal, utc(context.clock()), prefix=prefix, rules=rules)
+        return len(invite_eligible(call, tender_id))
 
     return write
 

@@ -59,9 +59,11 @@ def run_demo(once: bool, production: bool = False) -> int:
         scenarios = play_round(api, cast, progress, supervisor)
         print_summary(api, cast, scenarios, progress)
         check_flow_runs(round_started, progress)  # a red run in the Prefect UI fails the round, outcomes or not
-        drain_outboxes(progress)
         if once:
+            supervisor.quiesce()  # nothing new is committed after the drain
+            drain_outboxes(progress)
             return 0
+        drain_outboxes(progress)
         click.echo(f"  Every process keeps running (logs: {supervisor.log_path}). Ctrl-C stops them all.")
         while supervisor.alive():
             time.sleep(1)

@@ -228,6 +228,13 @@ class Supervisor:
         """How often each process died and was started again since ``start()``, from supervisord's own log."""
         return restarts_in(self.config.event_log_text(self._event_log_offset))
 
+    def quiesce(self) -> None:
+        """Stop every process that makes new events (the APIs, consumers, dispatcher, bridge, flows and the
+        Prefect server), leaving the outbox relays up: what is committed can then be drained before the rest
+        stops, and nothing is committed after the drain (a delivery sent, a notice recorded)."""
+        producers = [info for info in self.processes() if not info["name"].endswith("-relay")]
+        self.config.rpc_stop([f"{info['group']}:{info['name']}" for info in producers])
+
     def stop(self, timeout: float = 40) -> None:
         """SIGTERM to supervisord, which stops every process group and SIGKILLs those still up after 10 s."""
         if not (self.process is not None and self.process.poll() is None):

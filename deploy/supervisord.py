@@ -7,6 +7,7 @@ start-up, and one that keeps dying is given up on (FATAL) instead of stopping al
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import tempfile
@@ -108,6 +109,19 @@ class SupervisordConfig:
         with self.event_log.open("rb") as log:
             log.seek(offset if offset <= self.event_log_size() else 0)  # rotated since: read it all
             return log.read().decode(errors="replace")
+
+    def rpc_stop(self, names: list[str]) -> None:
+        """Stop these processes (each waits for its exit, as supervisorctl stop does); a gone one is skipped."""
+        from supervisor.xmlrpc import SupervisorTransport
+
+        transport = SupervisorTransport(serverurl=f"unix://{self.socket}")
+        try:
+            server = xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport).supervisor
+            for name in names:
+                with contextlib.suppress(xmlrpc.client.Fault):  # NOT_RUNNING, BAD_NAME: nothing to stop
+                    server.stopProcess(name, True)
+        finally:
+            transport.close()
 
     def rpc_all_process_info(self) -> list[dict]:
         """supervisord's state of every process; empty while it is starting or gone."""

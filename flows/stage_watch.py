@@ -9,10 +9,14 @@ The automations kept here (Prefect's documented zombie detection, on the server,
 watch every stage run, i.e. every run tagged ``stage:*``: after a heartbeat they expect another heartbeat or an
 end within the silence window (two heartbeats); after a runner took a run (PENDING), its first heartbeat a
 heartbeat later than that. A silent run is marked CRASHED ("no heartbeat for ..."), and a third automation sets
-exactly those crashed runs back to SCHEDULED ("AwaitingRetry", due now): a live runner or worker runs the same
-run again, with the same name, tags and parameters. The stages are idempotent, so a run that was alive but late
-only repeats what it did (a live run taken for dead, as SQLite's "database is locked" can lose a heartbeat under
-heavy load, is run twice, harmlessly).
+every crashed run of the platform back to SCHEDULED ("AwaitingRetry", due now): a live runner or worker runs the
+same run again, with the same name, tags and parameters. Those crashed by the watches, and those the runner or
+worker reports crashed: a run whose process it started while the Prefect server was restarting dies on its
+first request (Prefect's client retries a refused connection only once it has connected) and is reported
+crashed once the server is back. A crash is the infrastructure's (an exception in a flow fails it instead), so
+running it again is what an operator would do with Prefect's "Retry". The stages are idempotent, so a run that
+was alive but late only repeats what it did (a live run taken for dead, as SQLite's "database is locked" can
+lose a heartbeat under heavy load, is run twice, harmlessly).
 
 Measured on a loaded 2-core machine (load average ~20): in the embedded demo, the flow runner SIGKILLed with its
 flow-run processes just after a tender-stage run started: crashed 68 s later, started again at 71 s, completed at
@@ -40,6 +44,8 @@ HEARTBEAT_SECONDS = 30  # Prefect refuses less
 SILENT_AFTER = ("Completed", "Failed", "Cancelling", "Cancelled", "Crashed", "Paused", "Suspended")
 SILENCE_MESSAGE = "no heartbeat for {seconds:.0f} s after {event}: its runner or worker died"
 STAGE_RUNS = {"prefect.resource.role": "tag", "prefect.resource.id": "prefect.tag.stage:*"}
+# Every run of the platform's deployments (tagged sscp) and every stage run: a crash of any of them is run again.
+PLATFORM_RUNS = {"prefect.resource.role": "tag", "prefect.resource.id": ["prefect.tag.sscp", "prefect.tag.stage:*"]}
 
 
 def heartbeat_seconds() -> int:
@@ -75,17 +81,17 @@ def _silence(name: str, after: str, within: timedelta) -> AutomationCore:
 
 
 def automations(silence: timedelta, start_silence: timedelta | None = None) -> list[AutomationCore]:
-    """Two watches mark a silent stage run crashed; a third schedules exactly those crashed runs again.
+    """Two watches mark a silent stage run crashed; a third schedules every crashed platform run again.
 
     A runner may die after taking a run (PENDING) and before its process started; starting one takes up to ~40 s
     on a loaded 2-core machine, so that window is longer by one heartbeat.
     """
     again = AutomationCore(
         name=PREFIX + "run again the stage runs of a dead runner",
-        description="Schedule again, now, a stage run the silence watches marked crashed.",
+        description="Schedule again, now, a platform run that crashed: its runner died, or it could not start.",
         trigger=EventTrigger(
-            match={"prefect.resource.id": "prefect.flow-run.*", "prefect.state-message": "no heartbeat for *"},
-            match_related=STAGE_RUNS,
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related=PLATFORM_RUNS,
             expect={"prefect.flow-run.Crashed"},
             for_each={"prefect.resource.id"},
             posture=Posture.Reactive,

@@ -140,19 +140,21 @@ def create_accounts(operator_email: str, operator_password: str) -> None:
     from flows.client import SERVICE_ACCOUNT_EMAIL, service_account_password
     from services.common.errors import Conflict
     from services.registry.bootstrap import bootstrap
+    from services.registry.service_layer.commands import CreateUser
     from services.registry.service_layer.handlers import create_user
 
     context = bootstrap()
     accounts = [
-        {"email": operator_email, "password": operator_password, "role": "operator"},
-        {"email": SERVICE_ACCOUNT_EMAIL, "password": service_account_password(), "role": "service"},
+        CreateUser(email=operator_email, password=operator_password, role="operator"),
+        CreateUser(email=SERVICE_ACCOUNT_EMAIL, password=service_account_password(), role="service"),
     ]
     for account in accounts:
         try:
-            create_user(context.uow(), account)
-            click.echo(f"created {account['role']} {account['email']}")
+            # No principal: the platform itself creates its first accounts, bound by no caller's district.
+            create_user(context.system_call(), account)
+            click.echo(f"created {account.role} {account.email}")
         except Conflict:
-            click.echo(f"{account['role']} {account['email']} exists")
+            click.echo(f"{account.role} {account.email} exists")
 
 
 @main.group()
@@ -195,8 +197,8 @@ def accreditations_expire() -> None:
     from services.registry.service_layer.accreditations import expire_accreditations
 
     context = bootstrap()
-    now = context.clock()
-    expired = expire_accreditations(context.uow(), local_date(now), now=now)
+    call = context.system_call()
+    expired = expire_accreditations(call, local_date(call.now))
     click.echo(f"expired {len(expired)} accreditation(s)" + (f": {', '.join(map(str, expired))}" if expired else ""))
 
 

@@ -11,10 +11,11 @@ from flask import Blueprint, Flask, current_app
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
-from services.common.auth import JwksKeySource, TokenVerifier
+from services.common.auth import JwksKeySource, TokenVerifier, current_principal
 from services.common.bus import connection as bus
 from services.common.bus.outbox import OutboxMixin
 from services.common.bus.topology import CONSUMER_BINDINGS
+from services.common.call import Call, as_utc
 from services.common.db import make_engine, make_session_factory
 from services.common.metrics import init_metrics
 from services.common.runtime import BACKGROUND_PROCESSES, stale_heartbeat
@@ -40,6 +41,15 @@ class ServiceContext:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.outbox_model, producer=self.settings.name)
+
+    def call(self) -> Call:
+        """The request's call (services/common/call.py): a fresh unit of work, the token's caller, the time now,
+        and the clock to read again under a lock. Inside a request only."""
+        return Call(self.uow(), current_principal(), as_utc(self.clock()), clock=self.clock)
+
+    def system_call(self) -> Call:
+        """A call the platform makes itself (the CLI, a seed, a scheduled job): no caller, the time now."""
+        return Call(self.uow(), None, as_utc(self.clock()), clock=self.clock)
 
     def check_database(self) -> None:
         with self.engine.connect() as connection:

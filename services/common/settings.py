@@ -7,7 +7,7 @@ BUS_URL and PREFECT_API_URL. Nothing else changes between them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SERVICE_PORTS = {"registry": 5001, "contracting": 5002, "notifications": 5003}
@@ -71,7 +71,6 @@ class ServiceSettings:
     jwks_url: str
     token_issuer: str = "sscp-registry"
     token_audience: str = "sscp"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, name: str, **overrides) -> ServiceSettings:

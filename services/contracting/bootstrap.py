@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services.common.bootstrap import ServiceContext
 from services.contracting.adapters.orm import OutboxMessage, ProcessedEvent
-from services.contracting.config import contracting_settings
+from services.contracting.config import ContractingSettings, contracting_settings
 from services.contracting.service_layer.publication import Publication, PublishingUnitOfWork
 
 
+@dataclass(kw_only=True)
 class ContractingContext(ServiceContext):
     """Every unit of work publishes its public events (OCDS release + feed row) in its own transaction."""
+
+    own_settings: ContractingSettings
 
     # The consumer's ledger of the registry events already applied (what makes a redelivery harmless).
     processed_event_model = ProcessedEvent
 
     def uow(self) -> PublishingUnitOfWork:
         # The clock is read through the context at each use: tests and the demo replace it after bootstrap.
-        publication = Publication(self.settings.extra["ocid_prefix"], lambda: self.clock())
+        publication = Publication(self.own_settings.ocid_prefix, lambda: self.clock())
         return PublishingUnitOfWork(self.session_factory, self.outbox_model, self.settings.name, publication)
 
 
-def bootstrap(**overrides) -> ServiceContext:
-    return ContractingContext(contracting_settings(**overrides), OutboxMessage)
+def bootstrap(**overrides) -> ContractingContext:
+    own_settings = ContractingSettings.from_env()
+    return ContractingContext(contracting_settings(**overrides), OutboxMessage, own_settings=own_settings)

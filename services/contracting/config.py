@@ -16,6 +16,8 @@ amendment limits), CONTRACTING_CONTRACT_MONTH_SECONDS (unset: calendar months; s
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -85,10 +87,29 @@ def publication_settings() -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ContractingSettings:
+    """Contracting's own settings, parsed once from the environment (the variables above)."""
+
+    ocid_prefix: str
+    procedure: ProcedureRules
+    renewal: RenewalPolicy
+    terms: TermRules
+    change_limits: ChangeLimits
+    publication: Mapping[str, str]
+
+    @classmethod
+    def from_env(cls) -> ContractingSettings:
+        terms, limits = contract_rules()
+        return cls(
+            ocid_prefix=os.environ.get("OCID_PREFIX", "ocds-sscp01"),
+            procedure=procedure_rules(),
+            renewal=renewal_policy(),
+            terms=terms,
+            change_limits=limits,
+            publication=publication_settings(),
+        )
+
+
 def contracting_settings(**overrides) -> ServiceSettings:
-    settings = ServiceSettings.from_env("contracting", **overrides)
-    settings.extra.update(ocid_prefix=os.environ.get("OCID_PREFIX", "ocds-sscp01"), procedure=procedure_rules())
-    terms, limits = contract_rules()
-    settings.extra.update(renewal=renewal_policy(), terms=terms, change_limits=limits)
-    settings.extra.update(publication=publication_settings())
-    return settings
+    return ServiceSettings.from_env("contracting", **overrides)

@@ -10,33 +10,35 @@ from services.notifications.adapters.channels import Channel, build_channels
 from services.notifications.adapters.orm import OutboxMessage, ProcessedEvent
 from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.adapters.webhooks import WebhookPoster, resolve_host
-from services.notifications.config import notifications_settings
+from services.notifications.config import NotificationsSettings, notifications_settings
 from services.notifications.domain.webhook_urls import check_webhook_url
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NotificationsContext(ServiceContext):
+    own_settings: NotificationsSettings
     renderer: TemplateRenderer = field(init=False)
     # The worker's ledger of the events already turned into deliveries (what makes a redelivery harmless).
     processed_event_model = ProcessedEvent
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.renderer = TemplateRenderer(self.settings.extra["templates_dir"])
+        self.renderer = TemplateRenderer(self.own_settings.templates_dir)
 
     def channels(self) -> dict[str, Channel]:
-        return build_channels(self.settings)
+        return build_channels(self.own_settings)
 
     def webhook_url_check(self) -> Callable[[str], str]:
         """Refuses a webhook URL that is malformed or (unless private webhooks are allowed) reaches our network."""
-        allow_private = self.settings.extra["allow_private_webhooks"]
+        allow_private = self.own_settings.allow_private_webhooks
         return lambda url: check_webhook_url(url, resolve_host, allow_private)
 
     def webhook_poster(self) -> WebhookPoster:
-        extra = self.settings.extra
-        return WebhookPoster(timeout=extra["webhook_timeout"], allow_private=extra["allow_private_webhooks"])
+        own = self.own_settings
+        return WebhookPoster(timeout=own.webhook_timeout, allow_private=own.allow_private_webhooks)
 
 
 def bootstrap(options: Mapping | None = None, **overrides) -> NotificationsContext:
     """``options`` override the environment's notification settings (see config.OPTIONS)."""
-    return NotificationsContext(notifications_settings(options, **overrides), OutboxMessage)
+    own_settings = NotificationsSettings.from_env(options)
+    return NotificationsContext(notifications_settings(**overrides), OutboxMessage, own_settings=own_settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.settings import ServiceSettings, var_dir
@@ -21,7 +22,7 @@ def _optional(value) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-# environment variable -> (settings.extra key, parser, default)
+# environment variable -> (NotificationsSettings field, parser, default)
 OPTIONS: dict[str, tuple[str, Callable, object]] = {
     "SMTP_HOST": ("smtp_host", _optional, None),
     "SMTP_PORT": ("smtp_port", int, 25),
@@ -44,13 +45,43 @@ OPTIONS: dict[str, tuple[str, Callable, object]] = {
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def notifications_settings(options: Mapping | None = None, **overrides) -> ServiceSettings:
-    """``options`` (names as in OPTIONS) win over the environment."""
-    settings = ServiceSettings.from_env("notifications", **overrides)
-    options = dict(options or {})
-    for name, (key, parse, default) in OPTIONS.items():
-        raw = options[name] if name in options else os.environ.get(name)
-        settings.extra[key] = default if raw in (None, "") else parse(raw)
-    settings.extra["mail_dir"] = Path(options.get("MAIL_DIR") or var_dir() / "mail")
-    settings.extra["templates_dir"] = Path(options.get("TEMPLATES_DIR") or TEMPLATES_DIR)
-    return settings
+@dataclass(frozen=True)
+class NotificationsSettings:
+    """Notifications' own settings, parsed once from the environment (see OPTIONS for each one's variable)."""
+
+    smtp_host: str | None
+    smtp_port: int
+    smtp_from: str
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_timeout: float
+    max_attempts: int
+    retry_base_seconds: float
+    retry_cap_seconds: float
+    lease_seconds: float
+    batch_size: int
+    webhook_timeout: float
+    allow_private_webhooks: bool
+    digest_hours: float
+    operator_email: str | None
+    mail_dir: Path
+    templates_dir: Path
+
+    @classmethod
+    def from_env(cls, options: Mapping | None = None) -> NotificationsSettings:
+        """``options`` (names as in OPTIONS, plus MAIL_DIR and TEMPLATES_DIR) win over the environment."""
+        options = dict(options or {})
+        values = {}
+        for name, (key, parse, default) in OPTIONS.items():
+            raw = options[name] if name in options else os.environ.get(name)
+            values[key] = default if raw in (None, "") else parse(raw)
+        return cls(
+            **values,
+            mail_dir=Path(options.get("MAIL_DIR") or var_dir() / "mail"),
+            templates_dir=Path(options.get("TEMPLATES_DIR") or TEMPLATES_DIR),
+        )
+
+
+def notifications_settings(**overrides) -> ServiceSettings:
+    return ServiceSettings.from_env("notifications", **overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.common.auth import InvalidToken, TokenVerifier
@@ -11,18 +12,21 @@ from services.registry.adapters import throttle_storage  # noqa: F401 (registers
 from services.registry.adapters.keys import KeyRing
 from services.registry.adapters.orm import OutboxMessage, User
 from services.registry.adapters.tokens import issue_access_token
-from services.registry.config import registry_settings
+from services.registry.config import RegistrySettings, registry_settings
 
 
+@dataclass
 class RegistryContext(ServiceContext):
+    own_settings: RegistrySettings = field(kw_only=True)
+
     @property
     def key_ring(self) -> KeyRing:
-        return KeyRing(self.settings.extra["keys_dir"])
+        return KeyRing(self.own_settings.keys_dir)
 
     def access_token(self, user: User) -> str:
         """A signed access token for ``user``, valid for the configured TTL, with the current signing key."""
         settings = self.settings
-        ttl = settings.extra["token_ttl_seconds"]
+        ttl = self.own_settings.token_ttl_seconds
         return issue_access_token(
             user, self.key_ring.signing_key(), ttl, settings.token_issuer, settings.token_audience
         )
@@ -46,7 +50,9 @@ class KeyRingKeySource:
 
 
 def bootstrap(clock: Callable[[], datetime] | None = None, **overrides) -> RegistryContext:
-    context = RegistryContext(registry_settings(**overrides), OutboxMessage)
+    own = {name: overrides.pop(name) for name in ("keys_dir", "token_ttl_seconds") if name in overrides}
+    own_settings = RegistrySettings.from_env(**own)
+    context = RegistryContext(registry_settings(**overrides), OutboxMessage, own_settings=own_settings)
     if clock is not None:
         context.clock = clock
     return context

@@ -3,34 +3,43 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.settings import ServiceSettings, var_dir
 
-# Log-in throttling (Flask-Limiter): environment variable -> (settings.extra key, default).
-# The counters must be shared by every gunicorn worker (memory:// counts per process, so N workers let N times the
-# guesses through): by default a SQLite file under VAR_DIR, shared by the workers of one host (see
-# adapters/throttle_storage.py). Across hosts use one store for all, e.g. RATE_LIMIT_STORAGE_URI=redis://host:6379
-# (needs the `redis` package) or sqla+postgresql://… (a database of its own).
-THROTTLE_OPTIONS = {
-    "RATE_LIMIT_STORAGE_URI": ("rate_limit_storage_uri", None),
-    "LOGIN_RATE_LIMIT_PER_ACCOUNT": ("login_limit_per_account", "10 per minute"),
-    "LOGIN_RATE_LIMIT_PER_ADDRESS": ("login_limit_per_address", "100 per minute"),
-}
+# Log-in throttling (Flask-Limiter). The counters must be shared by every gunicorn worker (memory:// counts per
+# process, so N workers let N times the guesses through): by default a SQLite file under VAR_DIR, shared by the
+# workers of one host (see adapters/throttle_storage.py). Across hosts use one store for all, e.g.
+# RATE_LIMIT_STORAGE_URI=redis://host:6379 (needs the `redis` package) or sqla+postgresql://… (a database of its own).
 
 
 def default_throttle_storage() -> str:
     return f"sqla+sqlite:///{var_dir() / 'login-throttle.sqlite'}"
 
 
+@dataclass(frozen=True)
+class RegistrySettings:
+    """The registry's own settings, read once from the environment: JWT_KEYS_DIR, ACCESS_TOKEN_TTL_SECONDS (900),
+    RATE_LIMIT_STORAGE_URI, LOGIN_RATE_LIMIT_PER_ACCOUNT ("10 per minute"), LOGIN_RATE_LIMIT_PER_ADDRESS ("100 per
+    minute")."""
+
+    keys_dir: Path
+    token_ttl_seconds: int
+    rate_limit_storage_uri: str
+    login_limit_per_account: str
+    login_limit_per_address: str
+
+    @classmethod
+    def from_env(cls, keys_dir: str | Path | None = None, token_ttl_seconds: int | None = None) -> RegistrySettings:
+        return cls(
+            keys_dir=Path(keys_dir or os.environ.get("JWT_KEYS_DIR") or var_dir() / "keys"),
+            token_ttl_seconds=int(token_ttl_seconds or os.environ.get("ACCESS_TOKEN_TTL_SECONDS") or 900),
+            rate_limit_storage_uri=os.environ.get("RATE_LIMIT_STORAGE_URI") or default_throttle_storage(),
+            login_limit_per_account=os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT") or "10 per minute",
+            login_limit_per_address=os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS") or "100 per minute",
+        )
+
+
 def registry_settings(**overrides) -> ServiceSettings:
-    keys_dir = overrides.pop("keys_dir", None) or os.environ.get("JWT_KEYS_DIR") or str(var_dir() / "keys")
-    token_ttl = int(overrides.pop("token_ttl_seconds", None) or os.environ.get("ACCESS_TOKEN_TTL_SECONDS", 900))
-    throttle = {
-        key: overrides.pop(key, None) or os.environ.get(name) or default
-        for name, (key, default) in THROTTLE_OPTIONS.items()
-    }
-    throttle["rate_limit_storage_uri"] = throttle["rate_limit_storage_uri"] or default_throttle_storage()
-    settings = ServiceSettings.from_env("registry", **overrides)
-    settings.extra.update(keys_dir=Path(keys_dir), token_ttl_seconds=token_ttl, **throttle)
-    return settings
+    return ServiceSettings.from_env("registry", **overrides)

@@ -74,6 +74,19 @@ def test_a_process_that_keeps_dying_at_start_is_given_up_on_and_named_with_its_e
     assert supervisor.pid("api") > 0
 
 
+def test_quiescing_stops_everything_but_the_relays_so_the_outboxes_can_drain_with_nothing_new_committed(start):
+    supervisor = start(f"api: {sleeper()}\nworker: {sleeper()}\ncontracting-relay: {sleeper()}\n", start_seconds=1)
+    running = lambda: {info["statename"] for info in supervisor.processes()} == {"RUNNING"}  # noqa: E731
+    wait_until(running, 30, "all three run")
+    relay_pid = supervisor.pid("contracting-relay")
+
+    supervisor.quiesce()
+
+    states = {info["name"]: info["statename"] for info in supervisor.processes()}
+    assert states == {"api": "STOPPED", "worker": "STOPPED", "contracting-relay": "RUNNING"}
+    assert supervisor.pid("contracting-relay") == relay_pid
+
+
 def test_every_process_stops_with_the_supervisor_and_the_procfile_variables_are_expanded(start, monkeypatch):
     monkeypatch.setenv("NAP_SECONDS", "600")
     supervisor = start(f'napper: {PYTHON} -c "import time; time.sleep(${{NAP_SECONDS:-1}})"\n', start_seconds=1)

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from services.common.bus.envelope import Envelope
+from services.common.call import Call
 from services.common.migrations import upgrade
 from services.contracting.service_layer.eligibility import apply_registry_event
 from services.notifications.service_layer.deliveries import handle_event
+from services.registry.service_layer.commands import CreateUser
 from services.registry.service_layer.handlers import create_user
 from tests.clock import Clock
 
@@ -60,8 +62,9 @@ class LivePlatform:
                 if producer == "registry":
                     with self.context("contracting").session_factory.begin() as session:
                         apply_registry_event(session, envelope)
-                with self.context("notifications").session_factory.begin() as session:
-                    handle_event(session, envelope)
+                notifications = self.context("notifications")
+                with notifications.session_factory.begin() as session:
+                    handle_event(session, envelope, context=notifications)
                 self.pumped[producer] = row.id
                 delivered += 1
         return delivered
@@ -98,8 +101,11 @@ def start_platform(directory, monkeypatch) -> LivePlatform:
     )
     urls["notifications"] = serve(apps["notifications"])
     context = apps["registry"].extensions["service_context"]
-    create_user(context.uow(), {"email": "operator@test.md", "password": PASSWORD, "role": "operator"})
-    create_user(context.uow(), {"email": "flows@service.sscp.md", "password": SERVICE_PASSWORD, "role": "service"})
+    for account in (
+        CreateUser(email="operator@test.md", password=PASSWORD, role="operator"),
+        CreateUser(email="flows@service.sscp.md", password=SERVICE_PASSWORD, role="service"),
+    ):
+        create_user(Call(context.uow(), None, context.clock()), account)
     return LivePlatform(urls, apps, clock)
 
 

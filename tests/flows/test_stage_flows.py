@@ -11,6 +11,8 @@ from flows.award_stage import award_stage
 from flows.evaluation_stage import evaluation_stage
 from flows.scheduling import TenderRef, pending_runs
 from flows.tender_stage import tender_stage
+from services.common.call import Call
+from services.registry.service_layer.commands import CreateUser
 from services.registry.service_layer.handlers import create_user
 from tests.flows.live_platform import PASSWORD
 
@@ -22,16 +24,16 @@ def seed_people(platform) -> dict:
     operator = platform.login("operator@test.md")
     registry = platform.context("registry")
     people = {"operator": operator, "providers": [], "csos": [], "evaluators": []}
-    create_user(
-        registry.uow(), {"email": "das@cu.md", "password": PASSWORD, "role": "authority", "district_code": DISTRICT}
-    )
+
+    def add_account(**account) -> int:
+        return create_user(Call(registry.uow(), None, registry.clock()), CreateUser(password=PASSWORD, **account)).id
+
+    add_account(email="das@cu.md", role="authority", district_code=DISTRICT)
     people["authority"] = platform.login("das@cu.md")
     for number in range(3):
         email = f"evaluator{number}@cu.md"
-        user = create_user(
-            registry.uow(), {"email": email, "password": PASSWORD, "role": "evaluator", "district_code": DISTRICT}
-        )
-        people["evaluators"].append((str(user.id), platform.login(email)))
+        user_id = add_account(email=email, role="evaluator", district_code=DISTRICT)
+        people["evaluators"].append((str(user_id), platform.login(email)))
     for number in range(2):
         body = {"idno": f"100360001234{number}", "legal_name": f"AO Grija {number}", "districts_served": [DISTRICT]}
         body["email"] = f"office{number}@grija.md"
@@ -40,9 +42,7 @@ def seed_people(platform) -> dict:
         accreditation.update(valid_from="2025-01-01", valid_to="2031-12-31")
         platform.call("POST", "registry", f"/providers/{provider['id']}/accreditations", operator, json=accreditation)
         email = f"cso{number}@grija.md"
-        create_user(
-            registry.uow(), {"email": email, "password": PASSWORD, "role": "cso", "provider_id": provider["id"]}
-        )
+        add_account(email=email, role="cso", provider_id=provider["id"])
         people["providers"].append(provider["id"])
         people["csos"].append(platform.login(email))
     platform.pump()

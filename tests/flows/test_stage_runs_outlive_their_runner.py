@@ -25,10 +25,11 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import StateType
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL
-from prefect.states import Completed, Pending, Running
+from prefect.states import Completed, Crashed, Pending, Running, Scheduled
 
 from flows.evaluation_stage import evaluation_stage
-from flows.scheduling import TenderRef
+from flows.renewal_sweep import renewal_sweep
+from flows.scheduling import RUN_AGAIN, TenderRef
 from flows.stage_watch import PREFIX, watch_stage_runs
 from tests.flows.test_renewal_sweep import events
 from tests.flows.test_stage_flows import DISTRICT, publish_tender, seed_people
@@ -178,6 +179,26 @@ def test_a_stage_run_whose_runner_was_killed_is_run_again_and_moves_the_call_onc
     crashed = next(i for i, s in enumerate(history) if s.name == "Crashed" and "no heartbeat" in (s.message or ""))
     assert history[crashed + 1].name == "AwaitingRetry", names
     assert datetime.now(UTC) - done.end_time < timedelta(minutes=1)
+
+
+def test_a_platform_run_its_runner_reports_crashed_is_scheduled_again(watch):
+    """A run whose process the runner or worker started while the Prefect server was restarting dies on its first
+    request and is reported Crashed once the server is back (seen for the renewal sweep when the server was
+    SIGKILLed mid-round): the watch schedules that same run again, as an operator's "Retry" would."""
+    deployment_id = renewal_sweep.to_deployment(name="sweep-reported-crashed", tags=["sscp"]).apply()
+    later = datetime.now(UTC) + timedelta(days=1)  # no runner serves this deployment: only the watch moves it
+    with get_client(sync_client=True) as client:
+        run = client.create_flow_run_from_deployment(deployment_id, state=Scheduled(scheduled_time=later))
+        crashed = Crashed(message="Flow run process exited with non-zero status code 1.")
+        client.set_flow_run_state(run.id, crashed, force=True)
+
+    again = wait_for(
+        lambda: (r := read_run(run.id)).state.name == RUN_AGAIN and r,
+        timeout=60,
+        what="the crashed sweep run is scheduled again",
+    )
+    assert again.state.type == StateType.SCHEDULED
+    assert again.state.state_details.scheduled_time <= datetime.now(UTC) + timedelta(seconds=5), "due now"
 
 
 def test_installing_the_watch_at_every_runner_start_keeps_the_one_watching_the_dead_runners_runs(prefect_server):

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from services.common.bus.envelope import Envelope
+from services.common.call import Call
 from services.common.db import make_engine, make_session_factory
 from services.common.migrations import upgrade
 from services.common.unit_of_work import UnitOfWork
@@ -23,6 +24,12 @@ from services.registry.adapters.orm import OutboxMessage, User
 from services.registry.adapters.tokens import issue_access_token
 from services.registry.entrypoints.api import create_app
 from services.registry.service_layer.accreditations import change_accreditation_status
+from services.registry.service_layer.commands import (
+    ChangeAccreditationStatus,
+    CreateUser,
+    GrantAccreditation,
+    RegisterProvider,
+)
 from services.registry.service_layer.handlers import create_user, grant_accreditation, register_provider
 from services.registry.service_layer.users import set_user_active
 from tests.clock import Clock
@@ -67,18 +74,22 @@ def _seed(database_url: str) -> dict[str, int]:
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
 
-    def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, OutboxMessage, producer="registry")
+    def call(principal: Actor | None = None) -> Call:
+        """The seed is the platform itself (no principal) unless it acts as someone."""
+        return Call(UnitOfWork(sessions, OutboxMessage, producer="registry"), principal, START)
 
     ids = {
-        "provider_cu": register_provider(uow(), PROVIDER_CU).id,
-        "provider_ba": register_provider(uow(), PROVIDER_BA).id,
+        "provider_cu": register_provider(call(), RegisterProvider(**PROVIDER_CU)).id,
+        "provider_ba": register_provider(call(), RegisterProvider(**PROVIDER_BA)).id,
     }
-    ids["accreditation_cu"] = grant_accreditation(uow(), ids["provider_cu"], accreditation_body()).id
-    ids["accreditation_ba"] = grant_accreditation(
-        uow(), ids["provider_ba"], accreditation_body(certificate="ANAS-2")
+    ids["accreditation_cu"] = grant_accreditation(
+        call(), ids["provider_cu"], GrantAccreditation(**accreditation_body())
     ).id
-    change_accreditation_status(uow(), ids["accreditation_ba"], "suspend", "inspection pending", START)
+    ids["accreditation_ba"] = grant_accreditation(
+        call(), ids["provider_ba"], GrantAccreditation(**accreditation_body(certificate="ANAS-2"))
+    ).id
+    suspension = ChangeAccreditationStatus("suspend", "inspection pending")
+    change_accreditation_status(call(), ids["accreditation_ba"], suspension)
     accounts = {
         "operator": {"role": "operator"},
         "service": {"role": "service"},
@@ -90,8 +101,8 @@ def _seed(database_url: str) -> dict[str, int]:
         "cso": {"role": "cso", "provider_id": ids["provider_cu"]},
     }
     for name, account in accounts.items():
-        ids[f"user_{name}"] = create_user(uow(), {"email": f"{name}@sscp.md", "password": PASSWORD, **account}).id
-    set_user_active(uow(), ids["user_evaluator_idle"], "deactivate", Actor(str(ids["user_operator"]), "operator"))
+        ids[f"user_{name}"] = create_user(call(), CreateUser(email=f"{name}@sscp.md", password=PASSWORD, **account)).id
+    set_user_active(call(Actor(str(ids["user_operator"]), "operator")), ids["user_evaluator_idle"], "deactivate")
     with sessions() as session, session.begin():
         # Each test asserts on the events its own requests emit, not on the seed's.
         session.execute(delete(OutboxMessage))

@@ -22,11 +22,13 @@ from sqlalchemy import Integer, String, delete, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.bus.connection import queue_depths
+from services.common.call import Call
 from services.common.db import make_engine, make_session_factory
 from services.common.migrations import upgrade
 from services.notifications.adapters.orm import Delivery, DirectoryProvider, ProcessedEvent
 from services.registry.adapters.orm import OutboxMessage
 from services.registry.bootstrap import bootstrap as registry_bootstrap
+from services.registry.service_layer.commands import RegisterProvider
 from services.registry.service_layer.handlers import register_provider
 
 CONSUMER_QUEUE = "notifications.events"
@@ -102,7 +104,8 @@ class EventPipeline:
 
     def register_invited_cso(self) -> int:
         """Through the registry's own use case: its provider.registered event feeds the notifications directory."""
-        provider = register_provider(self.registry.uow(), dict(INVITED_CSO))
+        call = Call(self.registry.uow(), None, self.registry.clock())
+        provider = register_provider(call, RegisterProvider(**INVITED_CSO))
         self.provider_id = provider.id
         with self.registry.session_factory() as session:
             self.directory_event_ids = list(session.scalars(select(OutboxMessage.event_id)))

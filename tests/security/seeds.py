@@ -66,7 +66,9 @@ def headers_for(mint, name: str) -> dict[str, str]:
 
 def seed_registry(directory: Path) -> tuple[Template, list[Envelope]]:
     """Providers, accreditations and one account per principal; returns the events the registry emitted."""
+    from services.common.call import Call
     from services.registry.adapters.orm import OutboxMessage
+    from services.registry.service_layer.commands import CreateUser, GrantAccreditation, RegisterProvider
     from services.registry.service_layer.handlers import create_user, grant_accreditation, register_provider
 
     url = f"sqlite:///{directory / 'registry.sqlite'}"
@@ -74,18 +76,20 @@ def seed_registry(directory: Path) -> tuple[Template, list[Envelope]]:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
 
-    def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, OutboxMessage, producer="registry")
+    def call() -> Call:
+        """The seed is the platform itself: no principal, the seed's own time."""
+        return Call(UnitOfWork(sessions, OutboxMessage, producer="registry"), None, START)
 
     providers = [("1003600012345", [DISTRICT_C]), ("1003600054321", [DISTRICT_C]), ("1003600099991", [DISTRICT_A])]
     for number, (idno, districts) in enumerate(providers, start=1):
-        body = {"idno": idno, "legal_name": f"AO Furnizor {number}", "districts_served": districts}
-        provider = register_provider(uow(), {**body, "email": f"cso{number}@example.md"})
-        terms = {"accrediting_body": "ANAS", "certificate_number": f"ANAS-{number}"}
-        terms.update(service_type="home-care", valid_from=date(2025, 1, 1), valid_to=date(2029, 12, 31))
-        grant_accreditation(uow(), provider.id, terms)
+        body = RegisterProvider(
+            idno, f"AO Furnizor {number}", email=f"cso{number}@example.md", districts_served=districts
+        )
+        provider = register_provider(call(), body)
+        terms = GrantAccreditation("home-care", "ANAS", f"ANAS-{number}", date(2025, 1, 1), date(2029, 12, 31))
+        grant_accreditation(call(), provider.id, terms)
     for name, (role, _subject, claims) in PRINCIPALS.items():
-        create_user(uow(), {"email": f"{name}@sscp.md", "password": PASSWORD, "role": role, **claims})
+        create_user(call(), CreateUser(email=f"{name}@sscp.md", password=PASSWORD, role=role, **claims))
     with sessions() as session:
         events = [Envelope.from_dict(body) for body in session.scalars(select(OutboxMessage.body))]
     engine.dispose()

@@ -15,7 +15,7 @@ import pytest
 from deploy.supervisor import free_port
 from services.common.settings import var_dir
 from services.registry.adapters.keys import KeyRing
-from services.registry.config import registry_settings
+from services.registry.config import RegistrySettings
 from tests.conftest import ROOT, migrated_sqlite_url
 from tests.security.seeds import PASSWORD
 
@@ -36,11 +36,11 @@ def test_the_defaults_are_ten_attempts_per_account_and_a_hundred_per_address_a_m
 ):
     for name in ("RATE_LIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT_PER_ACCOUNT", "LOGIN_RATE_LIMIT_PER_ADDRESS"):
         monkeypatch.delenv(name, raising=False)
-    extra = registry_settings().extra
-    assert extra["login_limit_per_account"] == "10 per minute"
-    assert extra["login_limit_per_address"] == "100 per minute"
+    own = RegistrySettings.from_env()
+    assert own.login_limit_per_account == "10 per minute"
+    assert own.login_limit_per_address == "100 per minute"
     # Not memory://: that counts per gunicorn worker, so N workers let N times as many guesses through.
-    assert extra["rate_limit_storage_uri"] == f"sqla+sqlite:///{var_dir() / 'login-throttle.sqlite'}"
+    assert own.rate_limit_storage_uri == f"sqla+sqlite:///{var_dir() / 'login-throttle.sqlite'}"
 
 
 def test_the_eleventh_guess_at_one_account_within_a_minute_is_refused_with_429_and_retry_after(registry):

@@ -66,7 +66,7 @@ def platform(make_service_app, monkeypatch):
     monkeypatch.setenv("JWKS_URL", jwks_url)
     apps = {"registry": registry}
     apps.update({name: make_service_app(name, own_keys=True) for name in ("contracting", "notifications")})
-    key = KeyRing(registry.extensions["service_context"].settings.extra["keys_dir"]).signing_key()
+    key = KeyRing(registry.extensions["service_context"].own_settings.keys_dir).signing_key()
     yield Platform(apps, counting, jwks_url, key)
     server.shutdown()
     server.server_close()

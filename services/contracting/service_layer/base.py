@@ -7,17 +7,17 @@ caller's transaction, so the state change, its audit entry and its event commit 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.auth import Principal
+from services.common.call import Call as CommonCall
+from services.common.call import as_utc
 from services.common.errors import NotFound
-from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Complaint
 from services.contracting.adapters.orm_tendering import Tender
@@ -30,35 +30,17 @@ DISTRICT_BOUND = ("authority", "evaluator")
 
 
 @dataclass
-class Call:
-    """One request's context: its unit of work, caller, server time and procedure settings.
+class Call(CommonCall):
+    """A contracting use case's call (services/common/call.py) with what all of them share: the OCID prefix and
+    the procedure's rules.
 
     ``now`` is first read as the request starts; ``load_tender`` reads ``clock`` again once it holds the tender's
     lock. A write may queue for that lock past a deadline: the time that decides "before the deadline", and that
     receipts and the audit log show, must be the time the write is serialized at, not the time it queued.
     """
 
-    uow: UnitOfWork
-    principal: Principal | None
-    now: datetime
-    prefix: str
-    rules: ProcedureRules
-    clock: Callable[[], datetime] | None = None
-    now_under_lock: bool = field(default=False, repr=False)
-
-    def read_clock_under_lock(self) -> None:
-        """Once the tender's lock is held: ``now`` becomes the time this write happens at (read once per call)."""
-        if self.clock is not None and not self.now_under_lock:
-            self.now = utc(self.clock())
-            self.now_under_lock = True
-
-    @property
-    def actor(self) -> str:
-        return f"{self.principal.role}:{self.principal.subject}" if self.principal else "anonymous"
-
-    @property
-    def role(self) -> str | None:
-        return self.principal.role if self.principal else None
+    prefix: str = ""
+    rules: ProcedureRules | None = None
 
     @property
     def tenders(self) -> TenderRepository:
@@ -66,11 +48,7 @@ class Call:
         return TenderRepository(self.uow.session)
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes and PostgreSQL the session's zone; everything stored is UTC.
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+utc = as_utc
 
 
 def ocid(prefix: str, tender_id: int) -> str:

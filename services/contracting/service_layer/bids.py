@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import select
 
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
@@ -12,6 +14,7 @@ from services.contracting.domain import tender_status
 from services.contracting.domain.bids import Receipt
 from services.contracting.domain.criteria import QUALITY
 from services.contracting.service_layer.base import Call, event, load_tender, money, record, utc
+from services.contracting.service_layer.commands import WriteBid
 from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 
@@ -35,32 +38,32 @@ def bid_document(bid: Bid) -> dict:
     }
 
 
-def submit_bid(call: Call, tender_id: int, data: dict) -> tuple[Bid, Receipt]:
+def submit_bid(call: Call, tender_id: int, offer: WriteBid) -> tuple[Bid, Receipt]:
     with call.uow:
         tender = load_tender(call, tender_id)
         rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
         provider_id = _provider_id(call)
-        lot = _lot_of(call, tender, data["lot_id"])
+        lot = _lot_of(call, tender, offer.lot_id)
         bid = call.uow.session.scalars(
-            select(Bid).where(Bid.lot_id == data["lot_id"], Bid.provider_id == provider_id)
+            select(Bid).where(Bid.lot_id == offer.lot_id, Bid.provider_id == provider_id)
         ).first()
         if bid is not None and bid.status == rules.ACTIVE:
             raise Conflict(f"you already have bid {bid.id} on this lot: modify it instead", bid_id=bid.id)
         if bid is None:
-            bid = Bid(tender_id=tender.id, provider_id=provider_id, lot_id=data["lot_id"])
+            bid = Bid(tender_id=tender.id, provider_id=provider_id, lot_id=offer.lot_id)
         bid.submitted_at = call.now
-        _write(call, tender, lot, bid, data)
+        _write(call, tender, lot, bid, offer)
         call.uow.session.add(bid)
         return _commit(call, tender, bid, "submit_bid", "bid.submitted")
 
 
-def modify_bid(call: Call, tender_id: int, bid_id: int, data: dict) -> tuple[Bid, Receipt]:
+def modify_bid(call: Call, tender_id: int, bid_id: int, offer: WriteBid) -> tuple[Bid, Receipt]:
     with call.uow:
         tender, bid = _own_standing_bid(call, tender_id, bid_id)
-        lot = _lot_of(call, tender, data["lot_id"])
+        lot = _lot_of(call, tender, offer.lot_id)
         if lot.id != bid.lot_id:
             raise Invalid("lot_id", "a bid stays on its lot; withdraw it and bid on the other lot")
-        _write(call, tender, lot, bid, data)
+        _write(call, tender, lot, bid, offer)
         return _commit(call, tender, bid, "modify_bid", "bid.modified")
 
 
@@ -106,24 +109,24 @@ def _lot_of(call: Call, tender: Tender, lot_id: int) -> Lot:
     return lot
 
 
-def _write(call: Call, tender: Tender, lot: Lot, bid: Bid, data: dict) -> None:
+def _write(call: Call, tender: Tender, lot: Lot, bid: Bid, offer: WriteBid) -> None:
     quality = set(
         call.uow.session.scalars(
             select(Criterion.id).where(Criterion.tender_id == tender.id, Criterion.kind == QUALITY)
         )
     )
-    answers = data["quality_answers"]
-    rules.check_offer(data["places"], lot.places, {a["criterion_id"] for a in answers}, quality)
-    price = rules.bid_price(data["unit_price"], data["places"])
-    rules.check_budget(data["unit_price"], data["places"], price, lot.budget)
+    answers = offer.quality_answers
+    rules.check_offer(offer.places, lot.places, {a.criterion_id for a in answers}, quality)
+    price = rules.bid_price(offer.unit_price, offer.places)
+    rules.check_budget(offer.unit_price, offer.places, price, lot.budget)
     bid.status = rules.ACTIVE
     bid.submitted_by = call.principal.subject
-    bid.unit_price = data["unit_price"]
-    bid.places = data["places"]
+    bid.unit_price = offer.unit_price
+    bid.places = offer.places
     bid.price = price
-    bid.quality_text = data["quality_text"]
-    bid.quality_answers = sorted(answers, key=lambda a: a["criterion_id"])
-    bid.documents = data["documents"]
+    bid.quality_text = offer.quality_text
+    bid.quality_answers = [asdict(a) for a in sorted(answers, key=lambda a: a.criterion_id)]
+    bid.documents = list(offer.documents)
     bid.needs_reconfirmation = False
     bid.updated_at = call.now
 

@@ -9,13 +9,14 @@ from services.contracting.adapters.orm_evaluation import Award, Bid, Complaint
 from services.contracting.domain import tender_status
 from services.contracting.service_layer import awards
 from services.contracting.service_layer.base import Call, event, lifecycle_of, load_tender, record
+from services.contracting.service_layer.commands import LodgeComplaint
 
 PENDING = "pending"
 UPHELD = "upheld"
 REJECTED = "rejected"
 
 
-def lodge(call: Call, tender_id: int, data: dict) -> Complaint:
+def lodge(call: Call, tender_id: int, complaint: LodgeComplaint) -> Complaint:
     """Only a bidder of this tender, only while the standstill runs (by the server clock)."""
     with call.uow:
         tender = load_tender(call, tender_id)
@@ -26,27 +27,27 @@ def lodge(call: Call, tender_id: int, data: dict) -> Complaint:
         ).first()
         if bidder is None:
             raise Forbidden("only bidders of this tender may complain about it")
-        award_id = data.get("award_id")
+        award_id = complaint.award_id
         if award_id is not None:
             award = call.uow.session.get(Award, award_id)
             if award is None or award.tender_id != tender.id:
                 raise Invalid("award_id", f"award {award_id} is not an award of this tender")
-        complaint = Complaint(
+        filed = Complaint(
             tender_id=tender.id,
             award_id=award_id,
             provider_id=provider_id,
             filed_by=call.principal.subject,
-            title=data["title"],
-            description=data["description"],
+            title=complaint.title,
+            description=complaint.description,
             status=PENDING,
             filed_at=call.now,
         )
-        call.uow.session.add(complaint)
+        call.uow.session.add(filed)
         call.uow.session.flush()
-        payload = event(call, tender, complaint_id=complaint.id, award_id=award_id, provider_id=provider_id)
+        payload = event(call, tender, complaint_id=filed.id, award_id=award_id, provider_id=provider_id)
         record(call, tender, "lodge_complaint", payload, "complaint.lodged")
         call.uow.commit()
-        return complaint
+        return filed
 
 
 def resolve(call: Call, tender_id: int, complaint_id: int, decision: str, reasons: str) -> Complaint:

@@ -17,6 +17,7 @@ from services.contracting.domain import continuity, renewal, tender_status
 from services.contracting.domain import contracts as rules
 from services.contracting.service_layer import renewals, tenders
 from services.contracting.service_layer.base import Call, ocid, record, utc
+from services.contracting.service_layer.commands import CreateTender, NewCriterion, NewLot
 from services.contracting.service_layer.contracts import ContractRules, load_contract, payload
 
 IN_PROGRESS = (
@@ -95,37 +96,28 @@ def _on_behalf(call: Call, contract: Contract) -> Principal:
     return Principal(f"{call.role}:{call.principal.subject}", "authority", district_code=contract.district_code)
 
 
-def _clone(call: Call, tender: Tender, contract: Contract, plan: renewal.RetenderPlan) -> dict:
+def _clone(call: Call, tender: Tender, contract: Contract, plan: renewal.RetenderPlan) -> CreateTender:
     """The predecessor's parameters: its lot (with the places now contracted), criteria, committee, standstill."""
     session = call.uow.session
     lot = session.get(Lot, contract.lot_id)
     budget = lot.budget if lot.budget is None else (lot.budget * contract.places / lot.places).quantize(renewals.CENT)
     criteria = call.tenders.criteria(tender.id)
-    body = {
-        name: getattr(tender, name)
-        for name in (
-            "district_code",
-            "service_type",
-            "title",
-            "title_ru",
-            "title_en",
-            "description_ru",
-            "description_en",
-        )
-        if getattr(tender, name) is not None
-    }
-    body.update(
+    return CreateTender(
+        district_code=tender.district_code,
+        service_type=tender.service_type,
+        title=tender.title,
+        title_ru=tender.title_ru,
+        title_en=tender.title_en,
         description=f"Continuity of contract {contract.id} ({ocid(call.prefix, tender.id)}). {tender.description}",
+        description_ru=tender.description_ru,
+        description_en=tender.description_en,
         enquiry_end=plan.enquiry_end,
         submission_deadline=plan.submission_deadline,
         committee_size=tender.committee_size,
         standstill_days=tender.standstill_days,
-        lots=[
-            {"title": lot.title, "places": contract.places, "budget": budget, "duration_months": lot.duration_months}
-        ],
-        criteria=[{"kind": c.kind, "name": c.name, "weight": c.weight, "minimum": c.minimum} for c in criteria],
+        lots=(NewLot(lot.title, contract.places, budget, lot.duration_months),),
+        criteria=tuple(NewCriterion(c.kind, c.name, c.weight, c.minimum) for c in criteria),
     )
-    return body
 
 
 def _running_successor(call: Call, contract: Contract) -> tuple[Tender, TenderSuccession] | None:

@@ -11,6 +11,7 @@ from services.contracting.domain import awards as award_rules
 from services.contracting.domain import contracts as rules
 from services.contracting.domain import milestones as schedule
 from services.contracting.service_layer.base import Call, lifecycle_of, load_tender, record, utc
+from services.contracting.service_layer.commands import CreateContracts
 from services.contracting.service_layer.contracts import (
     ContractRules,
     add_milestones,
@@ -21,7 +22,9 @@ from services.contracting.service_layer.contracts import (
 )
 
 
-def create_contracts(call: Call, setup: ContractRules, tender_id: int, data: dict) -> tuple[list[Contract], int]:
+def create_contracts(
+    call: Call, setup: ContractRules, tender_id: int, terms: CreateContracts
+) -> tuple[list[Contract], int]:
     """A contract for every active award that has none yet (harmless to repeat); returns all and how many are new."""
     with call.uow:
         tender = load_tender(call, tender_id)
@@ -29,17 +32,17 @@ def create_contracts(call: Call, setup: ContractRules, tender_id: int, data: dic
         session = call.uow.session
         existing = {c.award_id for c in of_tender(session, tender.id)}
         active = call.tenders.awards(tender.id, award_rules.ACTIVE)
-        new = [_new_contract(call, setup, tender, award, data) for award in active if award.id not in existing]
+        new = [_new_contract(call, setup, tender, award, terms) for award in active if award.id not in existing]
         call.uow.commit()
         return of_tender(session, tender.id), len(new)
 
 
-def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award, data: dict) -> Contract:
+def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award, terms: CreateContracts) -> Contract:
     session = call.uow.session
     lot, bid = session.get(Lot, award.lot_id), session.get(Bid, award.bid_id)
-    start_at = _start(call, setup, tender, data.get("start_at"))
+    start_at = _start(call, setup, tender, terms.start_at)
     end_at = setup.terms.add_months(start_at, lot.duration_months)
-    frequency = data.get("milestone_frequency") or "monthly"
+    frequency = terms.milestone_frequency or "monthly"
     contract = Contract(
         tender_id=tender.id,
         award_id=award.id,
@@ -60,7 +63,7 @@ def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award
         total_months=lot.duration_months,
         renewals=0,
         milestone_frequency=frequency,
-        kpis=kpis_in(data.get("kpis")) or default_kpis(award.places),
+        kpis=kpis_in(terms.kpis) or default_kpis(award.places),
         version=0,
         created_by=call.actor,
         created_at=call.now,

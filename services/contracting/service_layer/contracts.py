@@ -9,7 +9,7 @@ renewals, expiry), reports (monitoring reports) and continuity (re-tenders).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ from services.contracting.service_layer.base import (
     ocid,
     utc,
 )
+from services.contracting.service_layer.commands import Kpi
 
 # Roles that act on any contract: operators by office, the flows (service) on the clock.
 OVERSEERS = ("operator", "service")
@@ -142,8 +143,9 @@ def of_tender(session, tender_id: int) -> list[Contract]:
     return list(session.scalars(select(Contract).where(Contract.tender_id == tender_id).order_by(Contract.id)))
 
 
-def kpis_in(kpis: list[dict] | None) -> list[dict] | None:
-    return [{**k, "target": str(k["target"])} for k in kpis] if kpis else None
+def kpis_in(kpis: tuple[Kpi, ...] | None) -> list[dict] | None:
+    """The KPIs as a contract stores them (the target as a string, exact)."""
+    return [{**asdict(k), "target": str(k.target)} for k in kpis] if kpis else None
 
 
 def get_contract(call: Call, contract_id: int) -> Contract:

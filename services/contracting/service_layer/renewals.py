@@ -15,6 +15,7 @@ from services.contracting.domain import contracts as rules
 from services.contracting.domain import eligibility, renewal
 from services.contracting.domain import milestones as schedule
 from services.contracting.service_layer.base import DISTRICT_BOUND, Call, money, record, utc
+from services.contracting.service_layer.commands import AmendContract, ProposeRenewal
 from services.contracting.service_layer.contracts import (
     ContractRules,
     add_milestones,
@@ -59,17 +60,18 @@ def _due_step(call: Call, setup: ContractRules, tender, contract: Contract) -> s
     return None
 
 
-def amend(call: Call, setup: ContractRules, contract_id: int, data: dict) -> Contract:
+def amend(call: Call, setup: ContractRules, contract_id: int, amendment: AmendContract) -> Contract:
     with call.uow:
         tender, contract = load_contract(call, contract_id)
-        _amend(call, setup, tender, contract, data, data["reason"])
+        _amend(call, setup, tender, contract, amendment)
         call.uow.commit()
         return contract
 
 
-def _amend(call: Call, setup: ContractRules, tender, contract: Contract, data: dict, reason: str, **extra) -> dict:
+def _amend(call: Call, setup: ContractRules, tender, contract: Contract, amendment: AmendContract, **extra) -> dict:
     """Apply, version and announce one amendment (contract.amended; contract.renewed for an extension)."""
-    changes = apply_amendment(call, setup, contract, data)
+    reason = amendment.reason
+    changes = apply_amendment(call, setup, contract, amendment)
     kinds = sorted(changes)
     add_version(call, contract, "amendment:" + "+".join(kinds), reason, changes)
     fields = {"kinds": kinds, "changes": changes, "reason": reason}
@@ -80,23 +82,24 @@ def _amend(call: Call, setup: ContractRules, tender, contract: Contract, data: d
     return changes
 
 
-def apply_amendment(call: Call, setup: ContractRules, contract: Contract, data: dict) -> dict:
+def apply_amendment(call: Call, setup: ContractRules, contract: Contract, amendment: AmendContract) -> dict:
     """Change places, value and/or extend the term, each within the configured limits; returns what changed."""
     rules.transition(contract.status, "amend")
-    if not {"places", "value", "extend_months"} & {k for k, v in data.items() if v is not None}:
+    places, value = amendment.places, amendment.value
+    if places is None and value is None and amendment.extend_months is None:
         raise Invalid("reason", "an amendment must change places, value or extend the term (extend_months)")
     changes = {}
-    if data.get("places") is not None and data["places"] != contract.places:
-        new_value = data.get("value") or (contract.value * data["places"] / contract.places).quantize(CENT)
+    if places is not None and places != contract.places:
+        # Places alone scale the value with them.
+        value = value or (contract.value * places / contract.places).quantize(CENT)
         limit = setup.limits.max_places_change_percent
-        rules.check_change("places", Decimal(contract.original_places), Decimal(data["places"]), limit)
-        changes["places"] = {"from": contract.places, "to": data["places"]}
-        contract.places = data["places"]
-        data = {**data, "value": new_value}
-    if data.get("value") is not None and data["value"] != contract.value:
-        changes["value"] = _change_value(call, setup, contract, data["value"])
-    if data.get("extend_months"):
-        changes["extension"] = _extend(call, setup, contract, data["extend_months"])
+        rules.check_change("places", Decimal(contract.original_places), Decimal(places), limit)
+        changes["places"] = {"from": contract.places, "to": places}
+        contract.places = places
+    if value is not None and value != contract.value:
+        changes["value"] = _change_value(call, setup, contract, value)
+    if amendment.extend_months:
+        changes["extension"] = _extend(call, setup, contract, amendment.extend_months)
     if not changes:
         raise Invalid("reason", "the amendment changes nothing: the contract already has these terms")
     return changes
@@ -199,7 +202,9 @@ def open_proposal(call: Call, contract: Contract) -> RenewalProposal | None:
     return call.uow.session.scalars(query).first()
 
 
-def propose(call: Call, setup: ContractRules, contract_id: int, data: dict) -> tuple[RenewalProposal, bool]:
+def propose(
+    call: Call, setup: ContractRules, contract_id: int, request: ProposeRenewal
+) -> tuple[RenewalProposal, bool]:
     """Put a renewal to the authority, only when the policy recommends it; a repeat returns the open one."""
     with call.uow:
         tender, contract = load_contract(call, contract_id)
@@ -211,7 +216,7 @@ def propose(call: Call, setup: ContractRules, contract_id: int, data: dict) -> t
         if advice["action"] != renewal.RENEW:
             raise Conflict("the renewal policy recommends a re-tender", reasons=advice["reasons"])
         policy = setup.policy
-        months = renewal.extension_months(policy, data.get("months"), contract.original_months, contract.total_months)
+        months = renewal.extension_months(policy, request.months, contract.original_months, contract.total_months)
         proposal = RenewalProposal(
             contract_id=contract.id,
             status=renewal.PROPOSED,
@@ -219,7 +224,7 @@ def propose(call: Call, setup: ContractRules, contract_id: int, data: dict) -> t
             recommendation=advice,
             proposed_by=call.actor,
             proposed_at=call.now,
-            reason=data.get("reason"),
+            reason=request.reason,
         )
         call.uow.session.add(proposal)
         call.uow.session.flush()
@@ -236,7 +241,8 @@ def confirm(call: Call, setup: ContractRules, contract_id: int, reason: str | No
         proposal = _decidable(call, contract)
         proposal.status, proposal.decided_by, proposal.decided_at = renewal.CONFIRMED, call.actor, call.now
         why = reason or "renewal confirmed: " + "; ".join(proposal.recommendation["reasons"])
-        _amend(call, setup, tender, contract, {"extend_months": proposal.months}, why, proposal_id=proposal.id)
+        extension = AmendContract(reason=why, extend_months=proposal.months)
+        _amend(call, setup, tender, contract, extension, proposal_id=proposal.id)
         call.uow.commit()
         return contract
 

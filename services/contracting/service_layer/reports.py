@@ -14,34 +14,35 @@ from services.contracting.adapters.orm_contracts import Contract, Milestone, Mon
 from services.contracting.domain import contracts as contract_rules
 from services.contracting.domain import milestones as schedule
 from services.contracting.service_layer.base import Call, money, record, utc
+from services.contracting.service_layer.commands import SubmitReport
 from services.contracting.service_layer.contracts import get_contract, is_party, load_contract, payload
 
 BENEFICIARIES = "beneficiaries_served"
 
 
-def submit(call: Call, contract_id: int, data: dict) -> MonitoringReport:
+def submit(call: Call, contract_id: int, filed: SubmitReport) -> MonitoringReport:
     """The provider's report for one period, once the period has begun; one standing report per period."""
     with call.uow:
         tender, contract = load_contract(call, contract_id)
         if call.principal.provider_id != contract.provider_id:
             raise Forbidden("only the provider named in the contract files its reports")
         contract_rules.transition(contract.status, "report")
-        milestone = _milestone(call, contract, data["milestone_number"])
+        milestone = _milestone(call, contract, filed.milestone_number)
         if call.now < utc(milestone.period_start):
             raise Invalid("milestone_number", f"period {milestone.number} has not begun yet")
-        values = dict(data.get("kpi_values") or {})
+        values = dict(filed.kpi_values)
         schedule.check_kpi_values(values, {k["code"] for k in contract.kpis})
         if BENEFICIARIES in {k["code"] for k in contract.kpis}:
-            values.setdefault(BENEFICIARIES, Decimal(data["beneficiaries_served"]))
+            values.setdefault(BENEFICIARIES, Decimal(filed.beneficiaries_served))
         report = MonitoringReport(
             contract_id=contract.id,
             milestone_id=milestone.id,
             provider_id=contract.provider_id,
             status=schedule.SUBMITTED,
-            beneficiaries_served=data["beneficiaries_served"],
+            beneficiaries_served=filed.beneficiaries_served,
             kpi_values={code: str(value) for code, value in values.items()},
-            narrative=data["narrative"],
-            documents=data.get("documents") or [],
+            narrative=filed.narrative,
+            documents=list(filed.documents),
             submitted_by=call.actor,
             submitted_at=call.now,
         )

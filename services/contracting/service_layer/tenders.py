@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
+
 from sqlalchemy import select
 
 from services.common.auth import Principal
@@ -25,22 +27,30 @@ from services.contracting.service_layer.base import (
     utc,
 )
 from services.contracting.service_layer.bids import open_bids
+from services.contracting.service_layer.commands import AmendTender, CreateTender, given
 from services.contracting.service_layer.eligibility import check_service_type, eligible_provider_ids
 
 
-def create_tender(call: Call, data: dict) -> Tender:
+def create_tender(call: Call, draft: CreateTender) -> Tender:
     """A draft for the authority's own district, with its lots and criteria; nothing is published yet."""
     with call.uow:
-        if data["district_code"] != call.principal.district_code:
+        if draft.district_code != call.principal.district_code:
             raise Forbidden(f"you may create tenders only for district {call.principal.district_code}")
-        check_service_type(call.uow.session, data["service_type"])
-        procedure.check_periods(call.rules, call.now, data["enquiry_end"], data["submission_deadline"])
+        check_service_type(call.uow.session, draft.service_type)
+        procedure.check_periods(call.rules, call.now, draft.enquiry_end, draft.submission_deadline)
         # No lot is ever invented: the schema asks for at least one, each with its places, budget and duration.
-        lots = data.pop("lots")
-        criteria = data.pop("criteria", None) or [dict(c) for c in DEFAULT_CRITERIA]
+        lots = [asdict(lot) for lot in draft.lots]
+        criteria = [asdict(c) for c in draft.criteria] or [dict(c) for c in DEFAULT_CRITERIA]
         check_criteria(criteria)
-        data.setdefault("standstill_days", call.rules.default_standstill_days)
-        tender = Tender(**data, status=tender_status.DRAFT, created_by=call.principal.subject, created_at=call.now)
+        standstill_days = call.rules.default_standstill_days if draft.standstill_days is None else draft.standstill_days
+        terms = {f.name: getattr(draft, f.name) for f in fields(draft) if f.name not in NOT_TENDER_COLUMNS}
+        tender = Tender(
+            **terms,
+            standstill_days=standstill_days,
+            status=tender_status.DRAFT,
+            created_by=call.principal.subject,
+            created_at=call.now,
+        )
         call.uow.session.add(tender)
         call.uow.session.flush()
         call.uow.session.add_all(Lot(tender_id=tender.id, number=i, **lot) for i, lot in enumerate(lots, 1))
@@ -48,6 +58,10 @@ def create_tender(call: Call, data: dict) -> Tender:
         record(call, tender, "create", {**tender_payload(tender, call.prefix), "lots": _money_in(lots)})
         call.uow.commit()
         return tender
+
+
+# What ``CreateTender`` carries that is not a column of the tender itself (or needs its default filled in).
+NOT_TENDER_COLUMNS = ("lots", "criteria", "standstill_days")
 
 
 def _lot_terms(call: Call, tender: Tender) -> list[dict]:
@@ -138,20 +152,20 @@ def cancel_tender(call: Call, tender_id: int, reason: str) -> Tender:
         return tender
 
 
-def amend_tender(call: Call, tender_id: int, data: dict) -> Amendment:
+def amend_tender(call: Call, tender_id: int, change: AmendTender) -> Amendment:
     """A material amendment: the deadline moves out, and every standing bid must be re-confirmed."""
     with call.uow:
         tender = load_tender(call, tender_id)
         previous = utc(tender.submission_deadline)
         if tender.status not in tender_status.BIDDING or call.now >= previous:
             raise InvalidTransition("tender", tender.status, "amend", ["amend during enquiries or tendering"])
-        new_deadline = procedure.amended_deadline(call.rules, previous, data.get("submission_deadline"))
-        changes = _apply_changes(call, tender, data)
+        new_deadline = procedure.amended_deadline(call.rules, previous, change.submission_deadline)
+        changes = _apply_changes(call, tender, change)
         tender.submission_deadline = new_deadline
         flagged = _flag_bids(call, tender)
         amendment = Amendment(
             tender_id=tender.id,
-            rationale=data["rationale"],
+            rationale=change.rationale,
             changes=changes,
             previous_submission_deadline=previous,
             submission_deadline=new_deadline,
@@ -160,29 +174,30 @@ def amend_tender(call: Call, tender_id: int, data: dict) -> Amendment:
         )
         call.uow.session.add(amendment)
         moved = {"submission_deadline": new_deadline.isoformat(), "previous_submission_deadline": previous.isoformat()}
-        amended = event(call, tender, rationale=data["rationale"], changes=changes, reconfirm_provider_ids=flagged)
+        amended = event(call, tender, rationale=change.rationale, changes=changes, reconfirm_provider_ids=flagged)
         record(call, tender, "amend", amended, "tender.amended")
         record(call, tender, "move_deadline", event(call, tender, **moved), "tender.deadline_moved")
         call.uow.commit()
         return amendment
 
 
-def _apply_changes(call: Call, tender: Tender, data: dict) -> dict:
+def _apply_changes(call: Call, tender: Tender, change: AmendTender) -> dict:
     changes = {}
     for name in ("title", "description", "title_ru", "title_en", "description_ru", "description_en"):
-        if name in data:
-            setattr(tender, name, data[name])
-            changes[name] = data[name]
-    for lot_change in data.get("lots", []):
-        lot = call.uow.session.get(Lot, lot_change["id"])
+        if getattr(change, name) is not None:
+            setattr(tender, name, getattr(change, name))
+            changes[name] = getattr(change, name)
+    for lot_change in change.lots:
+        lot = call.uow.session.get(Lot, lot_change.id)
         if lot is None or lot.tender_id != tender.id:
-            raise Invalid("lots", f"lot {lot_change['id']} is not a lot of this tender")
-        for name in ("places", "budget", "duration_months", "max_awards"):
-            if name in lot_change:
-                setattr(lot, name, lot_change[name])
+            raise Invalid("lots", f"lot {lot_change.id} is not a lot of this tender")
+        named = given(lot_change)
+        for name, value in named.items():
+            if name != "id":
+                setattr(lot, name, value)
         if lot.max_awards > lot.places:
             raise Invalid("lots", f"lot {lot.id}: max_awards ({lot.max_awards}) cannot exceed places ({lot.places})")
-        changes.setdefault("lots", []).append({**lot_change, "budget": money(lot_change.get("budget"))})
+        changes.setdefault("lots", []).append({**named, "budget": money(lot_change.budget)})
     return changes
 
 

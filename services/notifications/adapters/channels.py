@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from services.common.settings import ServiceSettings
 from services.notifications.adapters.mail import FileMailer, SmtpMailer
 from services.notifications.adapters.webhooks import WebhookPoster
+from services.notifications.config import NotificationsSettings
 from services.notifications.domain.messages import Outgoing
 
 
@@ -21,24 +21,23 @@ class InboxChannel:
         return None
 
 
-def email_channel(extra: dict) -> Channel:
-    if not extra["smtp_host"]:
-        return FileMailer(extra["mail_dir"], extra["smtp_from"])
+def email_channel(settings: NotificationsSettings) -> Channel:
+    if not settings.smtp_host:
+        return FileMailer(settings.mail_dir, settings.smtp_from)
     return SmtpMailer(
-        extra["smtp_host"],
-        extra["smtp_port"],
-        extra["smtp_from"],
-        timeout=extra["smtp_timeout"],
-        username=extra["smtp_username"],
-        password=extra["smtp_password"],
-        starttls=extra["smtp_starttls"],
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_from,
+        timeout=settings.smtp_timeout,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
     )
 
 
-def build_channels(settings: ServiceSettings) -> dict[str, Channel]:
-    extra = settings.extra
+def build_channels(settings: NotificationsSettings) -> dict[str, Channel]:
     return {
-        "email": email_channel(extra),
+        "email": email_channel(settings),
         "inbox": InboxChannel(),
-        "webhook": WebhookPoster(timeout=extra["webhook_timeout"], allow_private=extra["allow_private_webhooks"]),
+        "webhook": WebhookPoster(timeout=settings.webhook_timeout, allow_private=settings.allow_private_webhooks),
     }

@@ -6,22 +6,23 @@ the operators' inbox.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
+from services.common.call import Call
 from services.common.errors import NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.notifications.adapters.orm import AuthorityContact
+from services.notifications.service_layer.commands import SetContact
 
 
-def set_contact(uow: UnitOfWork, district_code: str, data: dict, changed_by: str, now: datetime) -> AuthorityContact:
+def set_contact(call: Call, district_code: str, command: SetContact) -> AuthorityContact:
+    uow = call.uow
     with uow:
         contact = uow.session.get(AuthorityContact, district_code) or AuthorityContact(district_code=district_code)
-        contact.email = data["email"]
-        contact.language = data.get("language") or contact.language or "ro"
-        contact.updated_at = now
-        contact.updated_by = changed_by
+        contact.email = command.email
+        contact.language = command.language or contact.language or "ro"
+        contact.updated_at = call.now
+        contact.updated_by = call.principal.subject
         uow.session.add(contact)
         uow.commit()
         return contact
@@ -37,7 +38,8 @@ def list_contacts(uow: UnitOfWork) -> list[AuthorityContact]:
         return list(uow.session.scalars(select(AuthorityContact).order_by(AuthorityContact.district_code)))
 
 
-def delete_contact(uow: UnitOfWork, district_code: str) -> None:
+def delete_contact(call: Call, district_code: str) -> None:
+    uow = call.uow
     with uow:
         uow.session.delete(_load(uow, district_code))
         uow.commit()

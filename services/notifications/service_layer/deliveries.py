@@ -7,17 +7,12 @@ an event handled twice leaves one delivery each (the unique key enforces it in t
 
 from __future__ import annotations
 
-import functools
-import os
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.bus.envelope import Envelope
 from services.notifications.adapters.orm import Delivery, Webhook
 from services.notifications.adapters.templates import TemplateRenderer
-from services.notifications.config import TEMPLATES_DIR
 from services.notifications.domain import delivery_status
 from services.notifications.domain.formatting import department_name
 from services.notifications.domain.preferences import Preferences
@@ -27,8 +22,9 @@ from services.notifications.service_layer.preferences import load_preferences
 from services.notifications.service_layer.recipients import Recipient, resolve
 
 
-def handle_event(session: Session, envelope: Envelope, context=None) -> int:
-    """Apply one event; returns how many deliveries it recorded. ``context``: the NotificationsContext."""
+def handle_event(session: Session, envelope: Envelope, context) -> int:
+    """Apply one event; returns how many deliveries it recorded. ``context``: the NotificationsContext, whose
+    renderer, operator e-mail and clock the deliveries are made with."""
     if is_directory_event(envelope.type):
         update_directory(session, envelope)
         return 0
@@ -45,10 +41,9 @@ class _Planner:
     def __init__(self, session: Session, envelope: Envelope, context) -> None:
         self.session = session
         self.envelope = envelope
-        self.renderer: TemplateRenderer = context.renderer if context else _default_renderer()
-        extra = context.settings.extra if context else {}
-        self.operator_email = extra.get("operator_email", os.environ.get("NOTIFICATIONS_OPERATOR_EMAIL"))
-        self.now = context.clock() if context else datetime.now(UTC)
+        self.renderer: TemplateRenderer = context.renderer
+        self.operator_email: str | None = context.own_settings.operator_email
+        self.now = context.clock()
         existing = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
         self.existing = {(row.recipient, row.channel) for row in session.execute(existing)}
         self.recorded = 0
@@ -129,8 +124,3 @@ def subscribed(event_types: list[str], event_type: str) -> bool:
         event_type == pattern or (pattern.endswith(".*") and event_type.startswith(pattern[:-1]))
         for pattern in event_types
     )
-
-
-@functools.cache
-def _default_renderer() -> TemplateRenderer:
-    return TemplateRenderer(TEMPLATES_DIR)

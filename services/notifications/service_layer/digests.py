@@ -23,7 +23,7 @@ DIGEST_NAMESPACE = uuid.UUID("6f1b8c3e-3f57-4d0a-9a53-2c1c4b1f7d21")
 
 def send_digests(context, now: datetime) -> int:
     """Bundle every recipient's held e-mails whose period is over; returns how many digests were queued."""
-    period_start = now - timedelta(hours=context.settings.extra["digest_hours"])
+    period_start = now - timedelta(hours=context.own_settings.digest_hours)
     with context.session_factory() as session:
         ready = session.execute(
             select(Delivery.recipient)

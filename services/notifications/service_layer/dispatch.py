@@ -23,6 +23,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.orm import Delivery, InboxMessage, Webhook
+from services.notifications.config import NotificationsSettings
 from services.notifications.domain import delivery_status as status
 from services.notifications.domain.messages import DeliveryFailed, Outgoing
 
@@ -40,7 +41,7 @@ def dispatch_due(context, now: datetime, channels: Mapping | None = None, limit:
     Returns counts by outcome: sent, failed, dead, lost (a lease another dispatcher took over).
     """
     channels = context.channels() if channels is None else channels
-    limit = limit or context.settings.extra["batch_size"]
+    limit = limit or context.own_settings.batch_size
     outcomes: Counter = Counter()
     for claim in claim_due(context, now, list(channels), limit):
         error, permanent = claim.problem, claim.problem is not None
@@ -66,7 +67,7 @@ def due_condition(now: datetime, channel_names: list[str]):
 
 def claim_due(context, now: datetime, channel_names: list[str], limit: int) -> list[Claim]:
     token = str(uuid.uuid4())
-    lease_until = now + timedelta(seconds=context.settings.extra["lease_seconds"])
+    lease_until = now + timedelta(seconds=context.own_settings.lease_seconds)
     with context.session_factory() as session, session.begin():
         due = select(Delivery.id).where(due_condition(now, channel_names)).order_by(Delivery.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
@@ -126,7 +127,7 @@ def finish(context, claim: Claim, now: datetime, error: str | None, permanent: b
         row = uow.session.get(Delivery, claim.outgoing.delivery_id)
         if row is None or row.status != status.SENDING or row.lease_token != claim.token:
             return "lost"
-        outcome, values = _outcome(row, now, error, permanent, context.settings.extra)
+        outcome, values = _outcome(row, now, error, permanent, context.own_settings)
         mine = and_(Delivery.id == row.id, Delivery.status == status.SENDING, Delivery.lease_token == claim.token)
         changed = uow.session.execute(
             update(Delivery)
@@ -143,13 +144,15 @@ def finish(context, claim: Claim, now: datetime, error: str | None, permanent: b
         return outcome
 
 
-def _outcome(row: Delivery, now: datetime, error: str | None, permanent: bool, extra: dict) -> tuple[str, dict]:
+def _outcome(
+    row: Delivery, now: datetime, error: str | None, permanent: bool, settings: NotificationsSettings
+) -> tuple[str, dict]:
     """The next status and the columns that go with it."""
     if error is None:
         return status.transition(row.status, "succeed"), {"sent_at": now, "next_attempt_at": None}
-    action = "give_up" if permanent else status.after_failure(row.attempts, extra["max_attempts"])
+    action = "give_up" if permanent else status.after_failure(row.attempts, settings.max_attempts)
     outcome = status.transition(row.status, action)
-    retry_at = status.next_attempt_at(now, row.attempts, extra["retry_base_seconds"], extra["retry_cap_seconds"])
+    retry_at = status.next_attempt_at(now, row.attempts, settings.retry_base_seconds, settings.retry_cap_seconds)
     return outcome, {"last_error": error[:2000], "next_attempt_at": retry_at if outcome == status.FAILED else None}
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, select, update
 
+from services.common.call import Call
 from services.common.errors import NotFound
 from services.common.pagination import Page, page_of
 from services.common.unit_of_work import UnitOfWork
@@ -30,24 +29,26 @@ def unread_count(uow: UnitOfWork, recipient: str) -> int:
         return uow.session.scalar(unread)
 
 
-def mark_read(uow: UnitOfWork, recipient: str, message_id: int, now: datetime) -> InboxMessage:
+def mark_read(call: Call, recipient: str, message_id: int) -> InboxMessage:
     """Marking a read message again keeps its first read time."""
+    uow = call.uow
     with uow:
         message = uow.session.get(InboxMessage, message_id)
         if message is None or message.recipient != recipient:
             raise NotFound(f"inbox message {message_id} does not exist")
         if message.read_at is None:
-            message.read_at = now
+            message.read_at = call.now
         uow.commit()
         return message
 
 
-def mark_all_read(uow: UnitOfWork, recipient: str, now: datetime) -> int:
+def mark_all_read(call: Call, recipient: str) -> int:
+    uow = call.uow
     with uow:
         marked = uow.session.execute(
             update(InboxMessage)
             .where(InboxMessage.recipient == recipient, InboxMessage.read_at.is_(None))
-            .values(read_at=now)
+            .values(read_at=call.now)
         ).rowcount
         uow.commit()
         return marked

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
+from services.common.call import Call
 from services.common.errors import InvalidTransition, NotFound
 from services.common.pagination import Page, page_of
 from services.common.unit_of_work import UnitOfWork
@@ -30,8 +29,9 @@ def get_delivery(uow: UnitOfWork, delivery_id: int) -> Delivery:
         return delivery
 
 
-def retry_delivery(uow: UnitOfWork, delivery_id: int, now: datetime) -> Delivery:
+def retry_delivery(call: Call, delivery_id: int) -> Delivery:
     """Queue a failed or dead delivery for the next dispatch, with a fresh set of attempts."""
+    uow = call.uow
     with uow:
         delivery = uow.session.get(Delivery, delivery_id)
         if delivery is None:
@@ -45,7 +45,7 @@ def retry_delivery(uow: UnitOfWork, delivery_id: int, now: datetime) -> Delivery
             ) from exc
         # The last error stays visible until the next attempt replaces it.
         delivery.attempts = 0
-        delivery.next_attempt_at = now
-        delivery.updated_at = now
+        delivery.next_attempt_at = call.now
+        delivery.updated_at = call.now
         uow.commit()
         return delivery

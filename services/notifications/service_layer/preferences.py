@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from services.common.call import Call
 from services.common.errors import Invalid
 from services.common.unit_of_work import UnitOfWork
 from services.notifications.adapters.orm import Delivery, RecipientPreference
 from services.notifications.domain import delivery_status as status
 from services.notifications.domain.preferences import PreferenceError, Preferences
+from services.notifications.service_layer.commands import UpdatePreferences, given
 
 
 def load_preferences(session: Session, recipient: str) -> Preferences:
@@ -28,15 +31,16 @@ def get_preferences(uow: UnitOfWork, recipient: str) -> Preferences:
         return load_preferences(uow.session, recipient)
 
 
-def update_preferences(uow: UnitOfWork, recipient: str, changes: dict, now: datetime) -> Preferences:
+def update_preferences(call: Call, recipient: str, command: UpdatePreferences) -> Preferences:
     """Apply the fields given (a partial update); refused whole with 422 if any breaks a rule."""
+    uow, now = call.uow, call.now
     with uow:
         current = load_preferences(uow.session, recipient)
         wanted = Preferences(
-            language=changes.get("language", current.language),
-            digest=changes.get("digest", current.digest),
-            channels={**current.channels, **changes.get("channels", {})},
-            events=_merge_events(current.events, changes.get("events", {})),
+            language=command.language if given(command.language) else current.language,
+            digest=command.digest if given(command.digest) else current.digest,
+            channels={**current.channels, **command.channels},
+            events=_merge_events(current.events, command.events),
         )
         try:
             wanted.validate()
@@ -53,7 +57,7 @@ def update_preferences(uow: UnitOfWork, recipient: str, changes: dict, now: date
         return wanted
 
 
-def _merge_events(current: dict, changes: dict) -> dict:
+def _merge_events(current: dict, changes: Mapping) -> dict:
     """Per event type, the channels given change and the others stay; an empty object clears the overrides."""
     merged = {event_type: dict(switches) for event_type, switches in current.items()}
     for event_type, switches in changes.items():

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 
+from services.common.call import Call
 from services.common.errors import Invalid, NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.notifications.adapters.orm import Webhook
 from services.notifications.domain.messages import DeliveryFailed, Outgoing
 from services.notifications.domain.routing import ROUTES, route_for
 from services.notifications.domain.webhook_urls import UnsafeWebhookUrl
+from services.notifications.service_layer.commands import CreateWebhook, UpdateWebhook, given
 
 UrlCheck = Callable[[str], str]
 PING = "notification.ping"
@@ -28,17 +29,18 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
-def create_webhook(uow: UnitOfWork, provider_id: int, data: dict, check_url: UrlCheck, now: datetime) -> Webhook:
+def create_webhook(call: Call, provider_id: int, command: CreateWebhook, check_url: UrlCheck) -> Webhook:
+    uow = call.uow
     with uow:
         webhook = Webhook(
             provider_id=provider_id,
-            url=_checked(check_url, data["url"]),
+            url=_checked(check_url, command.url),
             secret=new_secret(),
-            event_types=_checked_event_types(data.get("event_types", [])),
-            description=data.get("description"),
-            active=data.get("active", True),
-            created_at=now,
-            updated_at=now,
+            event_types=_checked_event_types(command.event_types),
+            description=command.description,
+            active=command.active,
+            created_at=call.now,
+            updated_at=call.now,
         )
         uow.session.add(webhook)
         uow.commit()
@@ -46,32 +48,36 @@ def create_webhook(uow: UnitOfWork, provider_id: int, data: dict, check_url: Url
 
 
 def update_webhook(
-    uow: UnitOfWork, webhook_id: int, owner: int | None, changes: dict, check_url: UrlCheck, now: datetime
+    call: Call, webhook_id: int, owner: int | None, command: UpdateWebhook, check_url: UrlCheck
 ) -> Webhook:
+    uow = call.uow
     with uow:
         webhook = _load(uow, webhook_id, owner)
-        if "url" in changes:
-            webhook.url = _checked(check_url, changes["url"])
-        if "event_types" in changes:
-            webhook.event_types = _checked_event_types(changes["event_types"])
-        for name in ("description", "active"):
-            if name in changes:
-                setattr(webhook, name, changes[name])
-        webhook.updated_at = now
+        if given(command.url):
+            webhook.url = _checked(check_url, command.url)
+        if given(command.event_types):
+            webhook.event_types = _checked_event_types(command.event_types)
+        if given(command.description):
+            webhook.description = command.description
+        if given(command.active):
+            webhook.active = command.active
+        webhook.updated_at = call.now
         uow.commit()
         return webhook
 
 
-def rotate_secret(uow: UnitOfWork, webhook_id: int, owner: int | None, now: datetime) -> Webhook:
+def rotate_secret(call: Call, webhook_id: int, owner: int | None) -> Webhook:
+    uow = call.uow
     with uow:
         webhook = _load(uow, webhook_id, owner)
         webhook.secret = new_secret()
-        webhook.updated_at = now
+        webhook.updated_at = call.now
         uow.commit()
         return webhook
 
 
-def delete_webhook(uow: UnitOfWork, webhook_id: int, owner: int | None) -> None:
+def delete_webhook(call: Call, webhook_id: int, owner: int | None) -> None:
+    uow = call.uow
     with uow:
         uow.session.delete(_load(uow, webhook_id, owner))
         uow.commit()
@@ -90,9 +96,10 @@ def list_webhooks(uow: UnitOfWork, owner: int | None) -> list[Webhook]:
         return list(uow.session.scalars(query))
 
 
-def ping(uow: UnitOfWork, webhook_id: int, owner: int | None, poster, now: datetime) -> dict:
+def ping(call: Call, webhook_id: int, owner: int | None, poster) -> dict:
     """POST a signed notification.ping now and report what the receiver answered (nothing is recorded)."""
-    webhook = get_webhook(uow, webhook_id, owner)
+    now = call.now
+    webhook = get_webhook(call.uow, webhook_id, owner)
     event_id = str(uuid.uuid4())
     message = Outgoing(
         delivery_id=0,
@@ -131,7 +138,7 @@ def _checked(check_url: UrlCheck, url: str) -> str:
         raise Invalid("url", str(exc)) from exc
 
 
-def _checked_event_types(event_types: list[str]) -> list[str]:
+def _checked_event_types(event_types: Sequence[str]) -> list[str]:
     families = {route.pattern for route in ROUTES if route.pattern.endswith(".*")}
     for event_type in event_types:
         family_of_routes = event_type.endswith(".*") and any(r.pattern.startswith(event_type[:-1]) for r in ROUTES)

@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from services.common.bus.outbox import utcnow
+from services.common.call import Call
 from services.common.errors import Conflict, NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Accreditation
 from services.registry.domain.lifecycle import ACCREDITATION_LIFECYCLE, check_renewal
 from services.registry.domain.rules import AccreditationTerms, local_date
+from services.registry.service_layer.commands import ChangeAccreditationStatus, RenewAccreditation
 from services.registry.service_layer.handlers import (
     LIVE_ACCREDITATION_STATUSES,
     accreditation_payload,
@@ -31,22 +32,23 @@ STATUS_EVENTS = {
 }
 
 
-def renew_accreditation(uow: UnitOfWork, accreditation_id: int, data: dict, now: datetime) -> Accreditation:
+def renew_accreditation(call: Call, accreditation_id: int, command: RenewAccreditation) -> Accreditation:
     """A new term (and, often, a new certificate) for the same provider and service type."""
+    uow = call.uow
     with uow, domain_refusals():
         accreditation = _load(uow, accreditation_id)
         status = ACCREDITATION_LIFECYCLE.next_status(accreditation.status, "renew")
-        check_renewal(accreditation.valid_from, accreditation.valid_to, data["valid_to"], local_date(now))
+        check_renewal(accreditation.valid_from, accreditation.valid_to, command.valid_to, local_date(call.now))
         if accreditation.status == "expired":
             # Lapsed meanwhile and perhaps replaced by a new grant: two live ones for one service would be ambiguous.
             refuse_second_live_accreditation(uow.session, accreditation.provider_id, accreditation.service_type)
-        certificate = data.get("certificate_number") or accreditation.certificate_number
+        certificate = command.certificate_number or accreditation.certificate_number
         duplicate = f"certificate {certificate} of {accreditation.accrediting_body} is already recorded"
         if certificate != accreditation.certificate_number and _certificate_taken(uow, accreditation, certificate):
             raise Conflict(duplicate, field="certificate_number")
         accreditation.certificate_number = certificate
-        accreditation.valid_to = data["valid_to"]
-        _change(accreditation, status, None, now)
+        accreditation.valid_to = command.valid_to
+        _change(accreditation, status, None, call.now)
         with unique("certificate_number", duplicate):
             uow.session.flush()
         uow.emit("accreditation.renewed", accreditation_payload(accreditation))
@@ -54,26 +56,27 @@ def renew_accreditation(uow: UnitOfWork, accreditation_id: int, data: dict, now:
         return accreditation
 
 
-def change_accreditation_status(
-    uow: UnitOfWork, accreditation_id: int, action: str, reason: str | None, now: datetime
-) -> Accreditation:
+def change_accreditation_status(call: Call, accreditation_id: int, command: ChangeAccreditationStatus) -> Accreditation:
     """Suspend, reinstate or revoke; a status that does not allow it answers 409 with what it allows."""
+    uow = call.uow
     with uow, domain_refusals():
         accreditation = _load(uow, accreditation_id)
-        status = ACCREDITATION_LIFECYCLE.next_status(accreditation.status, action)
-        _change(accreditation, status, reason, now)
+        status = ACCREDITATION_LIFECYCLE.next_status(accreditation.status, command.action)
+        _change(accreditation, status, command.reason, call.now)
         uow.session.flush()
-        uow.emit(STATUS_EVENTS[action], accreditation_payload(accreditation))
+        uow.emit(STATUS_EVENTS[command.action], accreditation_payload(accreditation))
         uow.commit()
         return accreditation
 
 
-def expire_accreditations(uow: UnitOfWork, today: date, now: datetime | None = None) -> list[int]:
-    """Mark expired every live accreditation whose last day is before ``today``; idempotent.
+def expire_accreditations(call: Call, today: date) -> list[int]:
+    """Mark expired every live accreditation whose last day is before ``today`` (the caller's day in Chișinău,
+    ``local_date(call.now)``, except in tests that look at another day); idempotent.
 
     Each accreditation emits accreditation.expired once: a second run finds it expired already, and a run
     concurrent with this one waits on the row locks (PostgreSQL) and then no longer sees these rows as due.
     """
+    uow = call.uow
     with uow, domain_refusals():
         due = (
             select(Accreditation)
@@ -84,7 +87,7 @@ def expire_accreditations(uow: UnitOfWork, today: date, now: datetime | None = N
         expired = [a for a in uow.session.scalars(due) if _terms(a).is_due_to_expire(today)]
         for accreditation in expired:
             status = ACCREDITATION_LIFECYCLE.next_status(accreditation.status, "expire")
-            _change(accreditation, status, f"term ended on {accreditation.valid_to.isoformat()}", now or utcnow())
+            _change(accreditation, status, f"term ended on {accreditation.valid_to.isoformat()}", call.now)
         uow.session.flush()
         for accreditation in expired:
             uow.emit("accreditation.expired", accreditation_payload(accreditation))

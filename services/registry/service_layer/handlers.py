@@ -7,18 +7,18 @@ current state and its ``version``, which the other services' replicas compare be
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from services.common.bus.outbox import utcnow
+from services.common.call import Call
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Accreditation, District, Provider, ServiceType, User
 from services.registry.domain.access import Actor, check_binding, district_for_new_user
 from services.registry.domain.rules import AccreditationTerms, check_idno
+from services.registry.service_layer.commands import CreateUser, GrantAccreditation, RegisterProvider
 from services.registry.service_layer.refusals import domain_refusals, unique
 
 LIVE_ACCREDITATION_STATUSES = ("active", "suspended")
@@ -52,6 +52,14 @@ def accreditation_payload(accreditation: Accreditation) -> dict:
     }
 
 
+def caller(call: Call) -> Actor:
+    """Who a permission check is about. Only account creation is also done by the platform itself (no caller:
+    ``sscp create-accounts``, a seed); every other change is someone's, so a call without one is a bug."""
+    if call.principal is None:
+        raise ValueError("this change needs a caller: build the Call with the principal it is made for")
+    return call.principal
+
+
 def check_districts(session: Session, codes: list[str], field: str = "districts_served") -> None:
     known = set(session.scalars(select(District.code).where(District.code.in_(codes))))
     unknown = sorted(set(codes) - known)
@@ -64,15 +72,27 @@ def check_service_type(session: Session, code: str, field: str = "service_type")
         raise Invalid(field, f"unknown service type {code!r}")
 
 
-def register_provider(uow: UnitOfWork, data: dict, now: datetime | None = None) -> Provider:
+def register_provider(call: Call, command: RegisterProvider) -> Provider:
+    uow = call.uow
     with uow, domain_refusals():
-        check_idno(data["idno"])
-        duplicate = f"a provider with IDNO {data['idno']} is already registered"
-        if uow.session.scalar(select(Provider.id).where(Provider.idno == data["idno"])):
+        check_idno(command.idno)
+        duplicate = f"a provider with IDNO {command.idno} is already registered"
+        if uow.session.scalar(select(Provider.id).where(Provider.idno == command.idno)):
             raise Conflict(duplicate, field="idno")
-        districts = sorted(set(data.get("districts_served", [])))
+        districts = sorted(set(command.districts_served))
         check_districts(uow.session, districts)
-        provider = Provider(**{**data, "districts_served": districts}, version=1, created_at=now or utcnow())
+        provider = Provider(
+            idno=command.idno,
+            legal_name=command.legal_name,
+            legal_form=command.legal_form,
+            email=command.email,
+            phone=command.phone,
+            address=command.address,
+            districts_served=districts,
+            languages=list(command.languages),
+            version=1,
+            created_at=call.now,
+        )
         uow.session.add(provider)
         with unique("idno", duplicate):
             uow.session.flush()
@@ -82,22 +102,33 @@ def register_provider(uow: UnitOfWork, data: dict, now: datetime | None = None) 
         return provider
 
 
-def grant_accreditation(uow: UnitOfWork, provider_id: int, data: dict, now: datetime | None = None) -> Accreditation:
+def grant_accreditation(call: Call, provider_id: int, command: GrantAccreditation) -> Accreditation:
+    uow = call.uow
     with uow, domain_refusals():
         if uow.session.get(Provider, provider_id) is None:
             raise NotFound(f"provider {provider_id} does not exist")
-        check_service_type(uow.session, data["service_type"])
-        AccreditationTerms(provider_id, data["service_type"], data["valid_from"], data["valid_to"])
-        refuse_second_live_accreditation(uow.session, provider_id, data["service_type"])
-        duplicate = f"certificate {data['certificate_number']} of {data['accrediting_body']} is already recorded"
+        check_service_type(uow.session, command.service_type)
+        AccreditationTerms(provider_id, command.service_type, command.valid_from, command.valid_to)
+        refuse_second_live_accreditation(uow.session, provider_id, command.service_type)
+        duplicate = f"certificate {command.certificate_number} of {command.accrediting_body} is already recorded"
         if uow.session.scalar(
             select(Accreditation.id).where(
-                Accreditation.accrediting_body == data["accrediting_body"],
-                Accreditation.certificate_number == data["certificate_number"],
+                Accreditation.accrediting_body == command.accrediting_body,
+                Accreditation.certificate_number == command.certificate_number,
             )
         ):
             raise Conflict(duplicate, field="certificate_number")
-        accreditation = Accreditation(provider_id=provider_id, status="active", version=1, updated_at=now, **data)
+        accreditation = Accreditation(
+            provider_id=provider_id,
+            service_type=command.service_type,
+            accrediting_body=command.accrediting_body,
+            certificate_number=command.certificate_number,
+            valid_from=command.valid_from,
+            valid_to=command.valid_to,
+            status="active",
+            version=1,
+            updated_at=call.now,
+        )
         uow.session.add(accreditation)
         with unique("certificate_number", duplicate):
             uow.session.flush()
@@ -123,31 +154,33 @@ def refuse_second_live_accreditation(session: Session, provider_id: int, service
         )
 
 
-def create_user(uow: UnitOfWork, data: dict, actor: Actor | None = None, now: datetime | None = None) -> User:
-    """Create an account; ``actor`` is who asks (None: the platform itself, e.g. the first operator)."""
+def create_user(call: Call, command: CreateUser) -> User:
+    """Create an account; the call's principal is who asks (None: the platform itself, e.g. the first operator,
+    which may create any account)."""
+    uow = call.uow
     with uow, domain_refusals():
-        role = data["role"]
-        district_code = data.get("district_code")
-        if actor is not None:
-            district_code = district_for_new_user(actor, role, district_code)
-        check_binding(role, district_code, data.get("provider_id"))
-        email = data["email"].lower()
+        role = command.role
+        district_code = command.district_code
+        if call.principal is not None:
+            district_code = district_for_new_user(call.principal, role, district_code)
+        check_binding(role, district_code, command.provider_id)
+        email = command.email.lower()
         duplicate = f"a user with e-mail {email} already exists"
         if uow.session.scalar(select(User.id).where(User.email == email)):
             raise Conflict(duplicate, field="email")
         if district_code and uow.session.get(District, district_code) is None:
             raise Invalid("district_code", f"unknown district {district_code!r}")
-        if data.get("provider_id") and uow.session.get(Provider, data["provider_id"]) is None:
-            raise Invalid("provider_id", f"provider {data['provider_id']} does not exist")
+        if command.provider_id and uow.session.get(Provider, command.provider_id) is None:
+            raise Invalid("provider_id", f"provider {command.provider_id} does not exist")
         user = User(
             email=email,
-            password_hash=generate_password_hash(data["password"]),
-            full_name=data.get("full_name"),
+            password_hash=generate_password_hash(command.password),
+            full_name=command.full_name,
             role=role,
             district_code=district_code,
-            provider_id=data.get("provider_id"),
-            language=data.get("language", "ro"),
-            created_at=now or utcnow(),
+            provider_id=command.provider_id,
+            language=command.language,
+            created_at=call.now,
         )
         uow.session.add(user)
         with unique("email", duplicate):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from services.common.call import Call
 from services.common.errors import NotFound
-from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Provider, ProviderDistrict
-from services.registry.domain.access import Actor, check_provider_edit
-from services.registry.service_layer.handlers import check_districts, provider_payload
+from services.registry.domain.access import check_provider_edit
+from services.registry.service_layer.commands import UpdateProvider
+from services.registry.service_layer.handlers import caller, check_districts, provider_payload
 from services.registry.service_layer.refusals import domain_refusals
 
 
-def update_provider(uow: UnitOfWork, provider_id: int, changes: dict, actor: Actor, now: datetime) -> Provider:
+def update_provider(call: Call, provider_id: int, command: UpdateProvider) -> Provider:
     """Apply the fields that differ; any real change bumps the version and emits provider.updated."""
+    uow, changes = call.uow, dict(command.changes)
     with uow, domain_refusals():
-        check_provider_edit(actor, provider_id, set(changes))
+        check_provider_edit(caller(call), provider_id, set(changes))
         provider = uow.session.get(Provider, provider_id)
         if provider is None:
             raise NotFound(f"provider {provider_id} does not exist")
@@ -28,7 +28,7 @@ def update_provider(uow: UnitOfWork, provider_id: int, changes: dict, actor: Act
             for name, value in changed.items():
                 _assign(provider, name, value)
             provider.version += 1
-            provider.updated_at = now
+            provider.updated_at = call.now
             uow.session.flush()
             uow.emit("provider.updated", provider_payload(provider))
             uow.commit()

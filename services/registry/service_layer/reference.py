@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from services.common.call import Call
 from services.common.errors import Conflict, NotFound
-from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Authority, ServiceType
-from services.registry.domain.access import Actor, check_authority_edit
+from services.registry.domain.access import check_authority_edit
+from services.registry.service_layer.commands import AddServiceType, UpdateAuthority
+from services.registry.service_layer.handlers import caller
 from services.registry.service_layer.refusals import domain_refusals, unique
 
 
@@ -24,12 +24,15 @@ def service_type_payload(service_type: ServiceType) -> dict:
     }
 
 
-def add_service_type(uow: UnitOfWork, data: dict) -> ServiceType:
+def add_service_type(call: Call, command: AddServiceType) -> ServiceType:
+    uow = call.uow
     with uow:
-        duplicate = f"service type {data['code']!r} already exists"
-        if uow.session.get(ServiceType, data["code"]) is not None:
+        duplicate = f"service type {command.code!r} already exists"
+        if uow.session.get(ServiceType, command.code) is not None:
             raise Conflict(duplicate, field="code")
-        service_type = ServiceType(**data)
+        service_type = ServiceType(
+            code=command.code, name_ro=command.name_ro, name_ru=command.name_ru, name_en=command.name_en
+        )
         uow.session.add(service_type)
         with unique("code", duplicate):
             uow.session.flush()
@@ -38,14 +41,15 @@ def add_service_type(uow: UnitOfWork, data: dict) -> ServiceType:
         return service_type
 
 
-def update_authority(uow: UnitOfWork, district_code: str, changes: dict, actor: Actor, now: datetime) -> Authority:
+def update_authority(call: Call, district_code: str, command: UpdateAuthority) -> Authority:
+    uow = call.uow
     with uow, domain_refusals():
         authority = uow.session.get(Authority, district_code)
         if authority is None:
             raise NotFound(f"no authority for district {district_code!r}")
-        check_authority_edit(actor, district_code)
-        for name, value in changes.items():
+        check_authority_edit(caller(call), district_code)
+        for name, value in command.changes.items():
             setattr(authority, name, value)
-        authority.updated_at = now
+        authority.updated_at = call.now
         uow.commit()
         return authority

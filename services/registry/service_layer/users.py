@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from services.common.call import Call
 from services.common.errors import Conflict, NotFound
-from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import User
-from services.registry.domain.access import Actor, may_manage_user
+from services.registry.domain.access import may_manage_user
 from services.registry.domain.lifecycle import USER_LIFECYCLE
+from services.registry.service_layer.handlers import caller
 from services.registry.service_layer.refusals import domain_refusals
 
 
-def set_user_active(uow: UnitOfWork, user_id: int, action: str, actor: Actor) -> User:
-    """Deactivate (no more log-ins) or reactivate an account the actor manages."""
+def set_user_active(call: Call, user_id: int, action: str) -> User:
+    """Deactivate (no more log-ins) or reactivate an account the caller manages."""
+    uow, actor = call.uow, caller(call)
     with uow, domain_refusals():
         user = uow.session.get(User, user_id)
         # Another district's accounts are not the authority's business: to it they do not exist.

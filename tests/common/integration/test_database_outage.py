@@ -8,8 +8,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from deploy.supervisor import free_port
+from services.common.call import Call
 from services.common.db import make_engine, make_session_factory
 from services.registry.adapters.orm import OutboxMessage, Provider
+from services.registry.service_layer.commands import CreateUser
 from services.registry.service_layer.handlers import create_user
 from tests.conftest import migrated_sqlite_url
 
@@ -62,7 +64,8 @@ def test_a_read_while_the_database_is_unreachable_answers_503_with_retry_after(
 @pytest.fixture
 def registry(tmp_path, brokerless_bus_url):
     app = service_app("registry", tmp_path, brokerless_bus_url)
-    create_user(app.extensions["service_context"].uow(), OPERATOR)
+    context = app.extensions["service_context"]
+    create_user(Call(context.uow(), None, context.clock()), CreateUser(**OPERATOR))
     yield app
     app.extensions["service_context"].engine.dispose()
 

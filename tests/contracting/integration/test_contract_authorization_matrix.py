@@ -153,8 +153,9 @@ CASES = [
 def build(driver, stage: str) -> dict:
     """Bring the tender's contract to ``stage``; returns the ids the paths need."""
     # A long grace keeps later reports from coming due: the renewal policy then weighs the first one alone.
-    extra = driver.app.extensions["service_context"].settings.extra
-    extra["renewal"] = replace(extra["renewal"], report_grace=timedelta(days=400))
+    context = driver.app.extensions["service_context"]
+    renewal = replace(context.own_settings.renewal, report_grace=timedelta(days=400))
+    context.own_settings = replace(context.own_settings, renewal=renewal)
     decide(driver)
     end_standstill(driver)
     if stage == "awaiting":
@@ -183,10 +184,10 @@ def build(driver, stage: str) -> dict:
 
 @pytest.fixture
 def restore_policy(contracting_app):
-    extra = contracting_app.extensions["service_context"].settings.extra
-    saved = extra["renewal"]
+    context = contracting_app.extensions["service_context"]
+    saved = context.own_settings
     yield
-    extra["renewal"] = saved
+    context.own_settings = saved
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -108,7 +109,7 @@ def test_an_unreachable_smtp_server_backs_off_exponentially_then_dead_letters_an
     operator = token_mint.headers("operator", "op-1")
     dead = client.get("/api/v1/deliveries", query_string={"status": "dead"}, headers=operator).json
     assert [d["id"] for d in dead] == [mail.id]
-    context.settings.extra["smtp_port"] = port  # the relay is back
+    context.own_settings = replace(context.own_settings, smtp_port=port)  # the relay is back
     retried = client.post(f"/api/v1/deliveries/{mail.id}/retry", headers=operator)
     assert retried.status_code == 200 and retried.json["status"] == "queued"
     assert dispatch_due(context, clock(), {"email": context.channels()["email"]})["sent"] == 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
+from services.common.call import Call
 from services.registry.adapters.orm import OutboxMessage
 from services.registry.entrypoints.api import create_app
+from services.registry.service_layer.commands import CreateUser
 from services.registry.service_layer.handlers import create_user
 from tests.conftest import migrated_sqlite_url
 
@@ -22,7 +24,7 @@ def app(tmp_path, brokerless_bus_url):
     with context.session_factory.begin() as session:
         # The migrations announce the nomenclature (service_type.added); each test asserts on its own events.
         session.execute(delete(OutboxMessage))
-    create_user(context.uow(), OPERATOR)
+    create_user(Call(context.uow(), None, context.clock()), CreateUser(**OPERATOR))
     return app
 
 
@@ -113,8 +115,8 @@ def test_writes_without_a_token_are_401_and_with_the_wrong_role_403(client, app)
     assert client.post("/api/v1/providers", json=PROVIDER, headers={"Authorization": "Bearer x.y.z"}).status_code == 401
     context = app.extensions["service_context"]
     create_user(
-        context.uow(),
-        {"email": "a@cu.md", "password": "authority-pass-1", "role": "authority", "district_code": "MD-CU"},
+        Call(context.uow(), None, context.clock()),
+        CreateUser(email="a@cu.md", password="authority-pass-1", role="authority", district_code="MD-CU"),
     )
     token = client.post("/api/v1/auth/token", json={"email": "a@cu.md", "password": "authority-pass-1"}).json
     response = client.post(

@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from services.common.bus.envelope import Envelope
+from services.common.call import Call
 from services.common.db import make_engine, make_session_factory
 from services.common.errors import Conflict
 from services.common.migrations import upgrade
 from services.common.unit_of_work import UnitOfWork
 from services.registry.adapters.orm import Accreditation, OutboxMessage, Provider
 from services.registry.service_layer.accreditations import expire_accreditations
+from services.registry.service_layer.commands import GrantAccreditation, RegisterProvider, UpdateProvider
 from services.registry.service_layer.handlers import grant_accreditation, register_provider
 from services.registry.service_layer.providers import update_provider
 from services.registry.service_layer.refusals import domain_refusals
@@ -37,8 +39,9 @@ def sessions(postgres_database):
     engine.dispose()
 
 
-def uow_factory(sessions):
-    return lambda: UnitOfWork(sessions, OutboxMessage, producer="registry")
+def call_factory(sessions):
+    """A fresh call each time, as an operator would make it at NOW."""
+    return lambda: Call(UnitOfWork(sessions, OutboxMessage, producer="registry"), Actor("1", "operator"), NOW)
 
 
 def events(sessions, event_type: str) -> list[Envelope]:
@@ -48,26 +51,20 @@ def events(sessions, event_type: str) -> list[Envelope]:
 
 
 def test_concurrent_expiry_checks_expire_each_accreditation_exactly_once(sessions):
-    uow = uow_factory(sessions)
+    call = call_factory(sessions)
     lapsed = []
     for n in range(5):
-        provider = register_provider(uow(), {"idno": f"10036000000{n:02d}", "legal_name": f"AO {n}"}).id
+        provider = register_provider(call(), RegisterProvider(f"10036000000{n:02d}", f"AO {n}")).id
         for service in SERVICES:
-            body = {
-                "service_type": service,
-                "accrediting_body": "ANAS",
-                "certificate_number": f"{service}-{n}",
-                "valid_from": date(2022, 1, 1),
-                "valid_to": date(2026, 12, 31),
-            }
-            lapsed.append(grant_accreditation(uow(), provider, body).id)
+            terms = GrantAccreditation(service, "ANAS", f"{service}-{n}", date(2022, 1, 1), date(2026, 12, 31))
+            lapsed.append(grant_accreditation(call(), provider, terms).id)
     runs, failures = [], []
     start = threading.Barrier(4)
 
     def run_check() -> None:
         start.wait()
         try:
-            runs.append(expire_accreditations(uow(), date(2027, 3, 1), NOW))
+            runs.append(expire_accreditations(call(), date(2027, 3, 1)))
         except Exception as exc:  # collected: the assertion below names it
             failures.append(exc)
 
@@ -86,11 +83,11 @@ def test_concurrent_expiry_checks_expire_each_accreditation_exactly_once(session
 
 
 def test_a_write_based_on_a_stale_read_is_refused_and_the_newer_version_stands(sessions):
-    uow = uow_factory(sessions)
-    provider_id = register_provider(uow(), {"idno": "1003600012345", "legal_name": "AO Casa Speranței"}).id
+    call = call_factory(sessions)
+    provider_id = register_provider(call(), RegisterProvider("1003600012345", "AO Casa Speranței")).id
     with sessions() as stale:
         provider = stale.get(Provider, provider_id)  # read at version 1
-        update_provider(uow(), provider_id, {"phone": "+373 22 111 111"}, Actor("1", "operator"), NOW)
+        update_provider(call(), provider_id, UpdateProvider({"phone": "+373 22 111 111"}))
         provider.phone = "+373 22 999 999"
         provider.version += 1
         with pytest.raises(Conflict, match="changed by someone else"), domain_refusals():

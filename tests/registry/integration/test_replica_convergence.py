@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common.bus.envelope import Envelope
+from services.common.call import Call
 from services.common.db import make_engine, make_session_factory
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.service_layer.eligibility import apply_registry_event, eligible_provider_ids
@@ -23,6 +24,13 @@ from services.registry.service_layer.accreditations import (
     change_accreditation_status,
     expire_accreditations,
     renew_accreditation,
+)
+from services.registry.service_layer.commands import (
+    ChangeAccreditationStatus,
+    GrantAccreditation,
+    RegisterProvider,
+    RenewAccreditation,
+    UpdateProvider,
 )
 from services.registry.service_layer.handlers import grant_accreditation, register_provider
 from services.registry.service_layer.providers import update_provider
@@ -38,22 +46,18 @@ DAYS = (date(2026, 6, 1), date(2027, 1, 5), date(2028, 6, 1), date(2030, 6, 1))
 
 
 def grant(uow, provider_id: int, service: str, certificate: str, valid_to: date) -> int:
-    body = {
-        "service_type": service,
-        "accrediting_body": "ANAS",
-        "certificate_number": certificate,
-        "valid_from": date(2026, 1, 1),
-        "valid_to": valid_to,
-    }
-    return grant_accreditation(uow(), provider_id, body).id
+    terms = GrantAccreditation(service, "ANAS", certificate, date(2026, 1, 1), valid_to)
+    return grant_accreditation(Call(uow(), None, NOW), provider_id, terms).id
 
 
 def run_registry_history(uow) -> None:
     """A year of the register: grants, profile edits, a suspension lifted, a revocation, expiry and a renewal."""
+
+    def operator() -> Call:
+        return Call(uow(), OPERATOR, NOW)
+
     p1, p2, p3, p4 = (
-        register_provider(
-            uow(), {"idno": f"100360001234{n}", "legal_name": f"AO {n}", "districts_served": districts}
-        ).id
+        register_provider(operator(), RegisterProvider(f"100360001234{n}", f"AO {n}", districts_served=districts)).id
         for n, districts in enumerate((["MD-CU"], ["MD-CU", "MD-BA"], ["MD-BA"], ["MD-CU"]))
     )
     a1 = grant(uow, p1, "home-care", "HC-1", date(2029, 12, 31))
@@ -61,16 +65,18 @@ def run_registry_history(uow) -> None:
     a3 = grant(uow, p3, "home-care", "HC-3", date(2029, 12, 31))
     a4 = grant(uow, p4, "day-centre", "DC-4", date(2029, 12, 31))
     grant(uow, p1, "day-centre", "DC-1", date(2027, 12, 31))
-    update_provider(uow(), p2, {"districts_served": ["MD-BA"]}, OPERATOR, NOW)
-    update_provider(uow(), p2, {"districts_served": ["MD-BA", "MD-IA"], "phone": "+373 60 000 000"}, OPERATOR, NOW)
-    change_accreditation_status(uow(), a1, "suspend", "inspection", NOW)
-    change_accreditation_status(uow(), a1, "reinstate", None, NOW)
-    change_accreditation_status(uow(), a3, "revoke", "licence withdrawn", NOW)
-    expire_accreditations(uow(), date(2027, 1, 5), NOW)
-    renew_accreditation(uow(), a2, {"valid_to": date(2031, 12, 31)}, NOW)
-    update_provider(uow(), p4, {"status": "suspended"}, OPERATOR, NOW)
-    change_accreditation_status(uow(), a4, "suspend", "provider under review", NOW)
-    update_provider(uow(), p1, {"districts_served": ["MD-CU", "MD-IA"]}, OPERATOR, NOW)
+    update_provider(operator(), p2, UpdateProvider({"districts_served": ["MD-BA"]}))
+    update_provider(
+        operator(), p2, UpdateProvider({"districts_served": ["MD-BA", "MD-IA"], "phone": "+373 60 000 000"})
+    )
+    change_accreditation_status(operator(), a1, ChangeAccreditationStatus("suspend", "inspection"))
+    change_accreditation_status(operator(), a1, ChangeAccreditationStatus("reinstate"))
+    change_accreditation_status(operator(), a3, ChangeAccreditationStatus("revoke", "licence withdrawn"))
+    expire_accreditations(operator(), date(2027, 1, 5))
+    renew_accreditation(operator(), a2, RenewAccreditation(date(2031, 12, 31)))
+    update_provider(operator(), p4, UpdateProvider({"status": "suspended"}))
+    change_accreditation_status(operator(), a4, ChangeAccreditationStatus("suspend", "provider under review"))
+    update_provider(operator(), p1, UpdateProvider({"districts_served": ["MD-CU", "MD-IA"]}))
 
 
 @pytest.fixture

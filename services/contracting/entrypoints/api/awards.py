@@ -58,4 +58,4 @@ class Disqualify(MethodView):
 
 def _terms():
     """How long a contract month is: dates the replacement award's contract for its accreditation check."""
-    return service_context().settings.extra["terms"]
+    return service_context().own_settings.terms

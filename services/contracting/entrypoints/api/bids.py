@@ -40,9 +40,9 @@ class Bids(MethodView):
     @require_roles("cso")
     @blp.arguments(BidWriteSchema)
     @blp.response(201, BidReceiptSchema)
-    def post(self, data, tender_id):
+    def post(self, offer, tender_id):
         """Submit a bid on a lot (before the deadline, by the server clock); returns its receipt"""
-        return receipt_view(bids.submit_bid(make_call(), tender_id, data))
+        return receipt_view(bids.submit_bid(make_call(), tender_id, offer))
 
 
 @blp.route("/tenders/<int:tender_id>/bids/<int:bid_id>")
@@ -58,9 +58,9 @@ class BidById(MethodView):
     @require_roles("cso")
     @blp.arguments(BidWriteSchema)
     @blp.response(200, BidReceiptSchema)
-    def put(self, data, tender_id, bid_id):
+    def put(self, offer, tender_id, bid_id):
         """Replace the bid's offer (before the deadline); returns a new receipt"""
-        return receipt_view(bids.modify_bid(make_call(), tender_id, bid_id, data))
+        return receipt_view(bids.modify_bid(make_call(), tender_id, bid_id, offer))
 
 
 @blp.route("/tenders/<int:tender_id>/bids/<int:bid_id>/withdraw")

@@ -29,9 +29,9 @@ class Complaints(MethodView):
     @require_roles("cso")
     @blp.arguments(ComplaintCreateSchema)
     @blp.response(201, ComplaintSchema)
-    def post(self, data, tender_id):
+    def post(self, complaint, tender_id):
         """Complain about the award decision (bidders only, during the standstill)"""
-        return complaints.lodge(make_call(), tender_id, data)
+        return complaints.lodge(make_call(), tender_id, complaint)
 
 
 @blp.route("/tenders/<int:tender_id>/complaints/<int:complaint_id>/resolution")

@@ -33,8 +33,8 @@ blp = Blueprint("contracts", __name__, description="Contracts, their milestones,
 
 
 def contract_rules() -> ContractRules:
-    extra = service_context().settings.extra
-    return ContractRules(extra["renewal"], extra["terms"], extra["change_limits"])
+    own = service_context().own_settings
+    return ContractRules(own.renewal, own.terms, own.change_limits)
 
 
 def contract_view(contract) -> dict:
@@ -58,9 +58,9 @@ class TenderContracts(MethodView):
     @blp.arguments(ContractsCreateSchema)
     @blp.response(200, ContractSchema(many=True))
     @blp.alt_response(201, schema=ContractSchema(many=True), description="at least one contract was made")
-    def post(self, data, tender_id):
+    def post(self, terms, tender_id):
         """Make a contract for every active award that has none (after the standstill; harmless to repeat)"""
-        made, new = contract_making.create_contracts(make_call(), contract_rules(), tender_id, data)
+        made, new = contract_making.create_contracts(make_call(), contract_rules(), tender_id, terms)
         return contract_views(made), 201 if new else 200
 
 
@@ -83,9 +83,9 @@ class ContractById(MethodView):
     @require_roles("authority")
     @blp.arguments(ContractEditSchema)
     @blp.response(200, ContractSchema)
-    def patch(self, data, contract_id):
+    def patch(self, edit, contract_id):
         """Before anyone signs: move the start, change KPIs, regenerate or write the milestones"""
-        return contract_view(contract_editing.edit_pending(make_call(), contract_rules(), contract_id, data))
+        return contract_view(contract_editing.edit_pending(make_call(), contract_rules(), contract_id, edit))
 
 
 @blp.route("/contracts/<int:contract_id>/versions")

@@ -79,5 +79,5 @@ class Complete(MethodView):
     @blp.response(200, TenderSchema)
     def post(self, tender_id):
         """Rank the bids and decide the awards: standstill begins, or the call is unsuccessful"""
-        terms = service_context().settings.extra["terms"]  # dates each award's contract (accreditation check)
+        terms = service_context().own_settings.terms  # dates each award's contract (accreditation check)
         return tender_view(awards.complete_evaluation(make_call(), tender_id, terms))

@@ -15,7 +15,7 @@ blp = Blueprint("ocds", __name__, description="OCDS 1.1 release and record packa
 
 def _header() -> dict:
     context = service_context()
-    return published.package_header(context.settings.extra["publication"], request.url, context.clock())
+    return published.package_header(context.own_settings.publication, request.url, context.clock())
 
 
 @blp.route("/ocds/releases")

@@ -31,8 +31,8 @@ blp = Blueprint("public", __name__, description="What anyone may read and downlo
 def _anonymous_call() -> Call:
     """A call with no caller, whatever token came along: the public sees what the public may see."""
     context = service_context()
-    extra = context.settings.extra
-    return Call(context.uow(), None, utc(context.clock()), extra["ocid_prefix"], extra["procedure"])
+    own = context.own_settings
+    return Call(context.uow(), None, utc(context.clock()), prefix=own.ocid_prefix, rules=own.procedure)
 
 
 @blp.route("/public/calls")

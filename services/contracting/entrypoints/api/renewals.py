@@ -29,9 +29,9 @@ class Amendments(MethodView):
     @require_roles("authority")
     @blp.arguments(ContractAmendmentSchema)
     @blp.response(200, ContractSchema)
-    def post(self, data, contract_id):
+    def post(self, amendment, contract_id):
         """Amend an active contract: places, value (within the limits) or an extension; a new version each time"""
-        return contract_view(renewals.amend(make_call(), contract_rules(), contract_id, data))
+        return contract_view(renewals.amend(make_call(), contract_rules(), contract_id, amendment))
 
 
 @blp.route("/renewals/due")
@@ -50,9 +50,9 @@ class Propose(MethodView):
     @blp.arguments(ProposalCreateSchema)
     @blp.response(200, ProposalSchema)
     @blp.alt_response(201, schema=ProposalSchema, description="a new proposal was made")
-    def post(self, data, contract_id):
+    def post(self, request, contract_id):
         """Propose renewing the contract (only when the policy recommends it; a repeat returns the open proposal)"""
-        proposal, created = renewals.propose(make_call(), contract_rules(), contract_id, data)
+        proposal, created = renewals.propose(make_call(), contract_rules(), contract_id, request)
         return proposal, 201 if created else 200
 
 

@@ -27,9 +27,9 @@ class Reports(MethodView):
     @require_roles("cso")
     @blp.arguments(ReportCreateSchema)
     @blp.response(201, ReportSchema)
-    def post(self, data, contract_id):
+    def post(self, filed, contract_id):
         """File the report of one period: beneficiaries served, KPI values, narrative, documents"""
-        return view(reports.submit(make_call(), contract_id, data))
+        return view(reports.submit(make_call(), contract_id, filed))
 
 
 @blp.route("/contracts/<int:contract_id>/reports/<int:report_id>/accept")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.common.web import MAX_ID
 from services.contracting.service_layer.base import utc
+from services.contracting.service_layer.commands import AmendTender, CreateTender, LotChange, NewCriterion, NewLot
 
 CENT = Decimal("0.01")
 # Ids are 32-bit columns: a bigger number names nothing and would overflow the driver (a 500), so it is a 422.
@@ -46,6 +47,16 @@ class Text(fields.String):
         return text
 
 
+def as_command(command_type: type):
+    """A schema's ``post_load`` hook: the validated request as the use case's typed command, its lists as tuples
+    (commands are frozen)."""
+
+    def build(_schema, data: dict, **_kwargs):
+        return command_type(**{name: tuple(v) if isinstance(v, list) else v for name, v in data.items()})
+
+    return post_load(build)
+
+
 def money_field(**kwargs) -> fields.Decimal:
     """MDL in a JSON string or number, exact to the ban; returned as a string so no float touches it."""
     within = validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))
@@ -64,6 +75,8 @@ class LotCreateSchema(Schema):
         if data.get("max_awards", 1) > data.get("places", 1):
             raise ValidationError("max_awards cannot exceed places", "max_awards")
 
+    to_command = as_command(NewLot)
+
 
 class CriterionCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["price", "quality"]))
@@ -72,6 +85,7 @@ class CriterionCreateSchema(Schema):
     minimum = fields.Decimal(
         load_default=None, allow_none=True, as_string=True, validate=[validate.Range(min=0, max=100), two_places]
     )
+    to_command = as_command(NewCriterion)
 
 
 class TenderCreateSchema(Schema):
@@ -96,6 +110,7 @@ class TenderCreateSchema(Schema):
     criteria = fields.List(fields.Nested(CriterionCreateSchema), validate=validate.Length(min=1, max=20))
     committee_size = fields.Integer(load_default=3, validate=validate.Range(min=3, max=15))
     standstill_days = fields.Integer(validate=validate.Range(min=1, max=30))
+    to_command = as_command(CreateTender)
 
 
 class NextCheckSchema(Schema):
@@ -192,6 +207,7 @@ class LotChangeSchema(Schema):
     budget = money_field()
     duration_months = fields.Integer(validate=validate.Range(min=1, max=120))
     max_awards = fields.Integer(validate=validate.Range(min=1, max=100))
+    to_command = as_command(LotChange)
 
 
 class AmendmentCreateSchema(Schema):
@@ -204,6 +220,7 @@ class AmendmentCreateSchema(Schema):
     description_ru = Text(validate=validate.Length(max=20000))
     description_en = Text(validate=validate.Length(max=20000))
     lots = fields.List(fields.Nested(LotChangeSchema))
+    to_command = as_command(AmendTender)
 
 
 class AmendmentSchema(Schema):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.contracting.entrypoints.api.schemas import AN_ID, CriterionSchema, UtcDateTime, money_field, two_places
+from services.contracting.entrypoints.api.schemas import (
+    AN_ID,
+    CriterionSchema,
+    UtcDateTime,
+    as_command,
+    money_field,
+    two_places,
+)
+from services.contracting.service_layer.commands import LodgeComplaint, QualityAnswer, WriteBid
 
 
 class QualityAnswerSchema(Schema):
@@ -18,6 +26,7 @@ class QualityAnswerSchema(Schema):
         validate=validate.Length(min=1, max=20000),
         metadata={"description": "What the bid offers against that criterion (the evaluators score it 0-100)"},
     )
+    to_command = as_command(QualityAnswer)
 
 
 class DocumentSchema(Schema):
@@ -52,6 +61,7 @@ class BidWriteSchema(Schema):
         metadata={"description": "One answer for each quality criterion of the tender ([] when it has none)"},
     )
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list, validate=validate.Length(max=50))
+    to_command = as_command(WriteBid)
 
 
 class BidSchema(Schema):
@@ -242,6 +252,7 @@ class ComplaintCreateSchema(Schema):
     award_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID)
     title = fields.String(required=True, validate=validate.Length(min=5, max=300))
     description = fields.String(required=True, validate=validate.Length(min=10, max=20000))
+    to_command = as_command(LodgeComplaint)
 
 
 class ResolutionSchema(Schema):

@@ -5,8 +5,17 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.web import MAX_ID
-from services.contracting.entrypoints.api.schemas import AN_ID, TenderSchema, UtcDateTime, money_field
+from services.contracting.entrypoints.api.schemas import AN_ID, TenderSchema, UtcDateTime, as_command, money_field
 from services.contracting.entrypoints.api.schemas_competition import DocumentSchema
+from services.contracting.service_layer.commands import (
+    AmendContract,
+    CreateContracts,
+    EditContract,
+    Kpi,
+    ProposeRenewal,
+    SubmitReport,
+    WrittenMilestone,
+)
 
 FREQUENCY = fields.String(validate=validate.OneOf(["monthly", "quarterly"]))
 MONEY_OUT = {"as_string": True, "allow_none": True}
@@ -23,6 +32,7 @@ class KpiSchema(Schema):
         as_string=True, required=True, validate=validate.Range(min=0, max=10**9, min_inclusive=False)
     )
     unit = fields.String(load_default="", validate=validate.Length(max=40))
+    to_command = as_command(Kpi)
 
 
 def kpi_list(**kwargs) -> fields.List:
@@ -33,12 +43,14 @@ class ContractsCreateSchema(Schema):
     start_at = fields.AwareDateTime(load_default=None)
     milestone_frequency = FREQUENCY
     kpis = kpi_list()
+    to_command = as_command(CreateContracts)
 
 
 class MilestoneWriteSchema(Schema):
     period_start = fields.AwareDateTime(required=True)
     period_end = fields.AwareDateTime(required=True)
     amount = money_field(required=True)
+    to_command = as_command(WrittenMilestone)
 
 
 class ContractEditSchema(Schema):
@@ -52,6 +64,8 @@ class ContractEditSchema(Schema):
     def not_empty(self, data, **_kwargs):
         if not {"start_at", "milestone_frequency", "kpis", "milestones"} & data.keys():
             raise ValidationError("change at least one of start_at, milestone_frequency, kpis, milestones", "start_at")
+
+    to_command = as_command(EditContract)
 
 
 class MilestoneSchema(Schema):
@@ -136,6 +150,7 @@ class ReportCreateSchema(Schema):
     kpi_values = fields.Dict(keys=fields.String(), values=positive_number(), load_default=dict)
     narrative = fields.String(required=True, validate=validate.Length(min=10, max=50000))
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list, validate=validate.Length(max=50))
+    to_command = as_command(SubmitReport)
 
 
 class ReportSchema(Schema):
@@ -167,11 +182,13 @@ class ContractAmendmentSchema(Schema):
     places = fields.Integer(validate=validate.Range(min=1, max=100000))
     value = money_field()
     extend_months = fields.Integer(validate=validate.Range(min=1, max=120))
+    to_command = as_command(AmendContract)
 
 
 class ProposalCreateSchema(Schema):
     months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=120))
     reason = fields.String(load_default=None, validate=validate.Length(max=5000))
+    to_command = as_command(ProposeRenewal)
 
 
 class DecisionSchema(Schema):

@@ -44,9 +44,9 @@ class Tenders(MethodView):
     @require_roles("authority")
     @blp.arguments(TenderCreateSchema)
     @blp.response(201, TenderSchema)
-    def post(self, data):
+    def post(self, draft):
         """Create a draft call (lots, criteria, committee size, periods) for the authority's own district"""
-        return tender_view(tenders.create_tender(make_call(), data))
+        return tender_view(tenders.create_tender(make_call(), draft))
 
 
 @blp.route("/tenders/<int:tender_id>")
@@ -120,6 +120,6 @@ class Amendments(MethodView):
     @require_roles("authority")
     @blp.arguments(AmendmentCreateSchema)
     @blp.response(201, AmendmentSchema)
-    def post(self, data, tender_id):
+    def post(self, change, tender_id):
         """Amend the call materially: the deadline moves out and standing bids need re-confirmation"""
-        return tenders.amend_tender(make_call(), tender_id, data)
+        return tenders.amend_tender(make_call(), tender_id, change)

@@ -6,11 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from services.common.auth import current_principal, require_roles
+from services.common.auth import require_roles
 from services.common.bootstrap import service_context
 from services.common.errors import Invalid
 from services.notifications.entrypoints.api.schemas import DISTRICT_CODE, ContactSchema, ContactUpdateSchema
 from services.notifications.service_layer import contacts
+from services.notifications.service_layer.commands import SetContact
 
 blp = Blueprint("authority-contacts", __name__, description="District authorities' notification e-mail")
 
@@ -45,13 +46,11 @@ class ContactByDistrict(MethodView):
     @blp.response(200, ContactSchema)
     def put(self, data, district_code):
         """Set where the district's authority is e-mailed (until then, its notices reach the operators' inbox)"""
-        context = service_context()
-        subject = current_principal().subject
-        return contacts.set_contact(context.uow(), _district(district_code), data, subject, context.clock())
+        return contacts.set_contact(service_context().call(), _district(district_code), SetContact(**data))
 
     @require_roles("operator")
     @blp.response(204)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="Not a district code (MD-CU, …)")
     def delete(self, district_code):
         """Forget the district's e-mail"""
-        contacts.delete_contact(service_context().uow(), _district(district_code))
+        contacts.delete_contact(service_context().call(), _district(district_code))

@@ -42,5 +42,4 @@ class RetryDelivery(MethodView):
     @blp.response(200, DeliverySchema)
     def post(self, delivery_id):
         """Send a failed or dead delivery again at the next dispatch, with a fresh set of attempts"""
-        context = service_context()
-        return operations.retry_delivery(context.uow(), delivery_id, context.clock())
+        return operations.retry_delivery(service_context().call(), delivery_id)

@@ -49,8 +49,7 @@ class MarkRead(MethodView):
     @blp.response(200, InboxMessageSchema)
     def post(self, message_id):
         """Mark one notice read (again is harmless)"""
-        context = service_context()
-        return inbox.mark_read(context.uow(), caller_recipient(), message_id, context.clock())
+        return inbox.mark_read(service_context().call(), caller_recipient(), message_id)
 
 
 @blp.route("/inbox/read-all")
@@ -59,5 +58,4 @@ class MarkAllRead(MethodView):
     @blp.response(200, MarkedSchema)
     def post(self):
         """Mark every unread notice read"""
-        context = service_context()
-        return {"marked": inbox.mark_all_read(context.uow(), caller_recipient(), context.clock())}
+        return {"marked": inbox.mark_all_read(service_context().call(), caller_recipient())}

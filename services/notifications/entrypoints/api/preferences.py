@@ -12,6 +12,7 @@ from services.notifications.domain.routing import CHANNELS, legal_notices
 from services.notifications.entrypoints.api.access import INBOX_ROLES, caller_recipient
 from services.notifications.entrypoints.api.schemas import PreferencesSchema, PreferencesUpdateSchema
 from services.notifications.service_layer import preferences
+from services.notifications.service_layer.commands import UpdatePreferences
 
 blp = Blueprint("preferences", __name__, description="How and in which language a recipient is told")
 
@@ -41,7 +42,6 @@ class CallerPreferences(MethodView):
     @blp.response(200, PreferencesSchema)
     def put(self, changes):
         """Change the fields given; switching a legal notice off is refused with 422 naming the event"""
-        context = service_context()
         recipient = caller_recipient()
-        chosen = preferences.update_preferences(context.uow(), recipient, changes, context.clock())
+        chosen = preferences.update_preferences(service_context().call(), recipient, UpdatePreferences(**changes))
         return preferences_view(recipient, chosen)

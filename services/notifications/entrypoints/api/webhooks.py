@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.common.auth import current_principal, require_roles
+from services.common.auth import require_roles
 from services.common.bootstrap import service_context
 from services.common.errors import Forbidden
 from services.notifications.entrypoints.api.access import webhook_owner
@@ -17,6 +17,7 @@ from services.notifications.entrypoints.api.schemas import (
     WebhookWithSecretSchema,
 )
 from services.notifications.service_layer import webhooks
+from services.notifications.service_layer.commands import CreateWebhook, UpdateWebhook
 
 blp = Blueprint("webhooks", __name__, description="Signed HTTP callbacks to a CSO's own systems")
 
@@ -35,12 +36,11 @@ class Webhooks(MethodView):
     def post(self, data):
         """Register a webhook; the answer carries its signing secret, shown this once"""
         context = service_context()
-        provider_id = current_principal().provider_id
-        if provider_id is None:
+        call = context.call()
+        if call.principal.provider_id is None:
             raise Forbidden("this token names no provider")
-        return webhooks.create_webhook(
-            context.uow(), int(provider_id), data, context.webhook_url_check(), context.clock()
-        )
+        provider_id = int(call.principal.provider_id)
+        return webhooks.create_webhook(call, provider_id, CreateWebhook(**data), context.webhook_url_check())
 
 
 @blp.route("/webhooks/<int:webhook_id>")
@@ -57,15 +57,14 @@ class WebhookById(MethodView):
     def patch(self, changes, webhook_id):
         """Change the URL, the event types, the description, or switch it off and on"""
         context = service_context()
-        return webhooks.update_webhook(
-            context.uow(), webhook_id, webhook_owner(), changes, context.webhook_url_check(), context.clock()
-        )
+        command, check_url = UpdateWebhook(**changes), context.webhook_url_check()
+        return webhooks.update_webhook(context.call(), webhook_id, webhook_owner(), command, check_url)
 
     @require_roles("cso", "operator")
     @blp.response(204)
     def delete(self, webhook_id):
         """Remove a webhook; deliveries still waiting for it fail as dead"""
-        webhooks.delete_webhook(service_context().uow(), webhook_id, webhook_owner())
+        webhooks.delete_webhook(service_context().call(), webhook_id, webhook_owner())
 
 
 @blp.route("/webhooks/<int:webhook_id>/rotate-secret")
@@ -74,8 +73,7 @@ class RotateSecret(MethodView):
     @blp.response(200, WebhookWithSecretSchema)
     def post(self, webhook_id):
         """Replace the signing secret; the answer carries the new one, shown this once"""
-        context = service_context()
-        return webhooks.rotate_secret(context.uow(), webhook_id, webhook_owner(), context.clock())
+        return webhooks.rotate_secret(service_context().call(), webhook_id, webhook_owner())
 
 
 @blp.route("/webhooks/<int:webhook_id>/ping")
@@ -85,4 +83,4 @@ class Ping(MethodView):
     def post(self, webhook_id):
         """POST a signed notification.ping now and say what the receiver answered"""
         context = service_context()
-        return webhooks.ping(context.uow(), webhook_id, webhook_owner(), context.webhook_poster(), context.clock())
+        return webhooks.ping(context.call(), webhook_id, webhook_owner(), context.webhook_poster())

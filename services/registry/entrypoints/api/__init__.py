@@ -44,7 +44,7 @@ def create_app(
         config,
         token_verifier=token_verifier or context.local_verifier(),
     )
-    throttle_log_in(app, auth.blp, context.settings.extra)
+    throttle_log_in(app, auth.blp, context.own_settings)
 
     @app.get("/.well-known/jwks.json")
     def jwks():

@@ -19,7 +19,7 @@ from services.registry.entrypoints.api.schemas import (
     ValidityQuerySchema,
     ValiditySchema,
 )
-from services.registry.service_layer import accreditations, queries
+from services.registry.service_layer import accreditations, commands, queries
 
 blp = Blueprint("accreditations", __name__, description="Accreditations: lifecycle, expiry and validity")
 
@@ -52,10 +52,9 @@ class Renewal(MethodView):
     @require_roles("operator")
     @blp.arguments(RenewalSchema)
     @blp.response(200, AccreditationSchema)
-    def post(self, data, accreditation_id):
+    def post(self, command, accreditation_id):
         """Renew: a new last valid day, perhaps a new certificate (operators; emits accreditation.renewed)"""
-        context = service_context()
-        return accreditations.renew_accreditation(context.uow(), accreditation_id, data, context.clock())
+        return accreditations.renew_accreditation(service_context().call(), accreditation_id, command)
 
 
 def _status_change(action: str, schema, summary: str) -> type[MethodView]:
@@ -64,11 +63,8 @@ def _status_change(action: str, schema, summary: str) -> type[MethodView]:
         @blp.arguments(schema)
         @blp.response(200, AccreditationSchema)
         def post(self, data, accreditation_id):
-            context = service_context()
-            uow = context.uow()
-            return accreditations.change_accreditation_status(
-                uow, accreditation_id, action, data["reason"], context.clock()
-            )
+            command = commands.ChangeAccreditationStatus(action, data["reason"])
+            return accreditations.change_accreditation_status(service_context().call(), accreditation_id, command)
 
     StatusChange.post.__doc__ = summary
     StatusChange.__name__ = f"{action.title()}Accreditation"
@@ -92,10 +88,9 @@ class ExpiryCheck(MethodView):
     @blp.response(200, ExpiryCheckSchema)
     def post(self):
         """Expire every accreditation whose term has ended (daily; running it twice changes nothing)"""
-        context = service_context()
-        today = local_date(context.clock())
-        expired = accreditations.expire_accreditations(context.uow(), today, now=context.clock())
-        return {"checked_on": today, "expired": expired}
+        call = service_context().call()
+        today = local_date(call.now)
+        return {"checked_on": today, "expired": accreditations.expire_accreditations(call, today)}
 
 
 @blp.route("/accreditations/validity")

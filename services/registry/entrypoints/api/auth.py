@@ -29,5 +29,5 @@ class Token(MethodView):
         user = handlers.authenticate(context.uow(), credentials["email"], credentials["password"])
         if user is None:
             abort(401, message="wrong e-mail or password")
-        ttl = context.settings.extra["token_ttl_seconds"]  # the one access_token signs with
+        ttl = context.own_settings.token_ttl_seconds  # the one access_token signs with
         return {"access_token": context.access_token(user), "token_type": "Bearer", "expires_in": ttl}

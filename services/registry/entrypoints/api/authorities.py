@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.common.auth import current_principal, require_roles
+from services.common.auth import require_roles
 from services.common.bootstrap import service_context
 from services.registry.entrypoints.api.schemas import AuthorityQuerySchema, AuthoritySchema, AuthorityUpdateSchema
 from services.registry.service_layer import queries, reference
@@ -34,7 +34,6 @@ class AuthorityByDistrict(MethodView):
     @require_roles("operator", "authority")
     @blp.arguments(AuthorityUpdateSchema)
     @blp.response(200, AuthoritySchema)
-    def patch(self, changes, district_code):
+    def patch(self, command, district_code):
         """Update a department's name, address or contacts (its own authority, or operators)"""
-        context = service_context()
-        return reference.update_authority(context.uow(), district_code, changes, current_principal(), context.clock())
+        return reference.update_authority(service_context().call(), district_code, command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.common.auth import current_principal, require_roles
+from services.common.auth import require_roles
 from services.common.bootstrap import service_context
 from services.common.pagination import answer_page
 from services.registry.entrypoints.api.schemas import (
@@ -15,7 +15,7 @@ from services.registry.entrypoints.api.schemas import (
     ProviderSchema,
     ProviderUpdateSchema,
 )
-from services.registry.service_layer import handlers, providers, queries
+from services.registry.service_layer import commands, handlers, providers, queries
 
 blp = Blueprint("providers", __name__, description="Accredited social service providers (public register)")
 
@@ -38,8 +38,7 @@ class Providers(MethodView):
     @blp.response(201, ProviderSchema)
     def post(self, data):
         """Register a provider (operators)"""
-        context = service_context()
-        return handlers.register_provider(context.uow(), data, now=context.clock())
+        return handlers.register_provider(service_context().call(), commands.RegisterProvider(**data))
 
 
 @blp.route("/providers/<int:provider_id>")
@@ -53,10 +52,9 @@ class ProviderById(MethodView):
     @require_roles("operator", "cso")
     @blp.arguments(ProviderUpdateSchema)
     @blp.response(200, ProviderSchema)
-    def patch(self, changes, provider_id):
+    def patch(self, command, provider_id):
         """Edit a provider's profile and districts served (its own CSO; operators also set its status)"""
-        context = service_context()
-        return providers.update_provider(context.uow(), provider_id, changes, current_principal(), context.clock())
+        return providers.update_provider(service_context().call(), provider_id, command)
 
 
 @blp.route("/providers/<int:provider_id>/accreditations")
@@ -66,5 +64,5 @@ class ProviderAccreditations(MethodView):
     @blp.response(201, AccreditationSchema)
     def post(self, data, provider_id):
         """Grant an accreditation for one service type (operators)"""
-        context = service_context()
-        return handlers.grant_accreditation(context.uow(), provider_id, data, now=context.clock())
+        command = commands.GrantAccreditation(**data)
+        return handlers.grant_accreditation(service_context().call(), provider_id, command)

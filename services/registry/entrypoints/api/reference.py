@@ -33,6 +33,6 @@ class ServiceTypes(MethodView):
     @require_roles("operator")
     @blp.arguments(ServiceTypeCreateSchema)
     @blp.response(201, LabelSchema)
-    def post(self, data):
+    def post(self, command):
         """Add a service type to the nomenclature (operators)"""
-        return reference.add_service_type(service_context().uow(), data)
+        return reference.add_service_type(service_context().call(), command)

@@ -1,11 +1,16 @@
-"""Request and response shapes of the registry API (marshmallow; the OpenAPI document comes from these)."""
+"""Request and response shapes of the registry API (marshmallow; the OpenAPI document comes from these).
+
+A request schema used by one operation only loads its command (service_layer/commands.py) itself; the two that
+also shape responses (ProviderCreateSchema, AccreditationSchema) load a dict, which the view turns into the command.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.common.web import MAX_ID
 from services.registry.domain.rules import ACCREDITATION_STATUSES, PROVIDER_STATUSES
+from services.registry.service_layer import commands
 
 ROLES = ("operator", "authority", "evaluator", "cso", "service")
 LANGUAGES = ("ro", "ru", "en")
@@ -30,6 +35,10 @@ class ServiceTypeCreateSchema(LabelSchema):
     name_ru = fields.String(required=True, validate=validate.Length(min=2, max=200))
     name_en = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
+    @post_load
+    def command(self, data, **_kwargs) -> commands.AddServiceType:
+        return commands.AddServiceType(**data)
+
 
 class AuthoritySchema(Schema):
     district_code = fields.String(dump_only=True)
@@ -49,6 +58,10 @@ class AuthorityUpdateSchema(Schema):
     def not_empty(self, data, **_kwargs):
         if not data:
             raise ValidationError("send at least one of: name, address, email, phone")
+
+    @post_load
+    def command(self, data, **_kwargs) -> commands.UpdateAuthority:
+        return commands.UpdateAuthority(data)
 
 
 class AuthorityQuerySchema(Schema):
@@ -87,6 +100,10 @@ class ProviderUpdateSchema(Schema):
         if not data:
             raise ValidationError("send at least one field to change")
 
+    @post_load
+    def command(self, data, **_kwargs) -> commands.UpdateProvider:
+        return commands.UpdateProvider(data)
+
 
 class AccreditationSchema(Schema):
     id = fields.Integer(dump_only=True)
@@ -118,6 +135,10 @@ class ProviderQuerySchema(Schema):
 class RenewalSchema(Schema):
     valid_to = fields.Date(required=True, metadata={"description": "The new last valid day"})
     certificate_number = fields.String(validate=validate.Length(min=1, max=60))
+
+    @post_load
+    def command(self, data, **_kwargs) -> commands.RenewAccreditation:
+        return commands.RenewAccreditation(**data)
 
 
 class ReasonSchema(Schema):
@@ -168,6 +189,10 @@ class UserCreateSchema(Schema):
     district_code = fields.String(load_default=None)
     provider_id = fields.Integer(load_default=None, validate=AN_ID)
     language = fields.String(load_default="ro", validate=validate.OneOf(LANGUAGES))
+
+    @post_load
+    def command(self, data, **_kwargs) -> commands.CreateUser:
+        return commands.CreateUser(**data)
 
 
 class UserSchema(Schema):

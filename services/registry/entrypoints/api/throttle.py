@@ -17,6 +17,8 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from services.registry.config import RegistrySettings
+
 TOO_MANY = "too many log-in attempts; wait and try again"
 
 
@@ -33,12 +35,12 @@ def client_address_and_email() -> str:
     return f"{client_address()}|{str(email or '').strip().lower()[:320]}"
 
 
-def throttle_log_in(app: Flask, blueprint: Blueprint, options: dict) -> Limiter:
+def throttle_log_in(app: Flask, blueprint: Blueprint, options: RegistrySettings) -> Limiter:
     """Limits the log-in blueprint of ``app``; apps on the same store (RATE_LIMIT_STORAGE_URI) share counters."""
     limiter = Limiter(
         key_func=client_address,
         app=app,
-        storage_uri=options["rate_limit_storage_uri"],
+        storage_uri=options.rate_limit_storage_uri,
         strategy="moving-window",
         key_prefix="sscp-registry-login",
         # A shared store (the SQL file, redis) that fails degrades to per-process counting, not to no limit (or a 500).
@@ -47,8 +49,8 @@ def throttle_log_in(app: Flask, blueprint: Blueprint, options: dict) -> Limiter:
     # Only refused log-ins count: guessing is throttled, while services that log in often (the flows' account,
     # one log-in per flow run) are never locked out by their own successes, nor by a database outage's 503s.
     failed = {"error_message": TOO_MANY, "deduct_when": lambda response: 400 <= response.status_code < 500}
-    limiter.limit(options["login_limit_per_address"], key_func=client_address, **failed)(blueprint)
-    limiter.limit(options["login_limit_per_account"], key_func=client_address_and_email, **failed)(blueprint)
+    limiter.limit(options.login_limit_per_address, key_func=client_address, **failed)(blueprint)
+    limiter.limit(options.login_limit_per_account, key_func=client_address_and_email, **failed)(blueprint)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_attempts(exc: RateLimitExceeded):

@@ -32,10 +32,9 @@ class Users(MethodView):
     @require_roles("operator", "authority")
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
-    def post(self, data):
+    def post(self, command):
         """Create an account bound to a district or a provider, or a service account (authorities: evaluators)"""
-        context = service_context()
-        return handlers.create_user(context.uow(), data, actor=current_principal(), now=context.clock())
+        return handlers.create_user(service_context().call(), command)
 
 
 @blp.route("/users/me")
@@ -67,7 +66,7 @@ def _activation(action: str, summary: str) -> type[MethodView]:
         @require_roles("operator", "authority")
         @blp.response(200, UserSchema)
         def post(self, user_id):
-            return users.set_user_active(service_context().uow(), user_id, action, current_principal())
+            return users.set_user_active(service_context().call(), user_id, action)
 
     Activation.post.__doc__ = summary
     Activation.__name__ = f"{action.title()}User"
