@@ -224,6 +224,23 @@ def audit_verify(tender_id: int) -> None:
         raise SystemExit(1)
 
 
+@main.group()
+def documents() -> None:
+    """Documents' stored files (DOCUMENTS_DIR)."""
+
+
+@documents.command("sweep")
+@click.option("--older-than-minutes", default=60.0, show_default=True, help="Grace for uploads still in flight.")
+def documents_sweep(older_than_minutes: float) -> None:
+    """Remove stored files no document points to (left by a crash between an upload's write and its commit)."""
+    from services.contracting.bootstrap import bootstrap
+    from services.contracting.service_layer.documents import sweep_orphans
+
+    context = bootstrap()
+    removed = sweep_orphans(context.session_factory, context.document_store, older_than_minutes * 60)
+    click.echo(f"removed {len(removed)} orphan file(s) from {context.own_settings.documents_dir}")
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
 @click.option(

@@ -28,6 +28,7 @@ GLOSSARY: dict[str, tuple[str, object]] = {
     "user_id": ("Identifier of a user account in the registry", 2),
     "webhook_id": ("Identifier of a webhook", 1),
     "delivery_id": ("Identifier of one notification delivery", 40),
+    "document_id": ("Identifier of a document (a stored file and its description)", 9),
     "message_id": ("Identifier of an inbox message", 9),
     "question_id": ("Identifier of a clarification question", 4),
     "report_id": ("Identifier of a monitoring report", 6),

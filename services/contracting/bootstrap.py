@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.bootstrap import ServiceContext
+from services.contracting.adapters.document_store import DocumentStore
 from services.contracting.adapters.orm import OutboxMessage, ProcessedEvent
 from services.contracting.config import ContractingSettings, contracting_settings
+from services.contracting.service_layer.documents import Storage
 from services.contracting.service_layer.publication import Publication, PublishingUnitOfWork
 
 
@@ -18,6 +20,15 @@ class ContractingContext(ServiceContext):
 
     # The consumer's ledger of the registry events already applied (what makes a redelivery harmless).
     processed_event_model = ProcessedEvent
+
+    @property
+    def document_store(self) -> DocumentStore:
+        return DocumentStore(self.own_settings.documents_dir)
+
+    @property
+    def document_storage(self) -> Storage:
+        own = self.own_settings
+        return Storage(self.document_store, own.document_max_bytes, own.public_api_url)
 
     def uow(self) -> PublishingUnitOfWork:
         # The clock is read through the context at each use: tests and the demo replace it after bootstrap.

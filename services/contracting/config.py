@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from services.common.settings import ServiceSettings
+from services.common.settings import ServiceSettings, var_dir
 from services.contracting.domain.contracts import ChangeLimits, TermRules
 from services.contracting.domain.procedure import ProcedureRules
 from services.contracting.domain.renewal import RenewalPolicy
@@ -97,11 +98,20 @@ class ContractingSettings:
     terms: TermRules
     change_limits: ChangeLimits
     publication: Mapping[str, str]
+    # Documents' bytes (DOCUMENTS_DIR, by default VAR_DIR/documents; a mounted volume in docker-compose) and the
+    # largest file taken (DOCUMENT_MAX_BYTES, 25 MB)
+    documents_dir: Path
+    document_max_bytes: int
+    # Where the public reaches this API (CONTRACTING_PUBLIC_URL): the base of every document's download url
+    public_api_url: str
 
     @classmethod
     def from_env(cls) -> ContractingSettings:
         terms, limits = contract_rules()
         return cls(
+            documents_dir=Path(os.environ.get("DOCUMENTS_DIR") or var_dir() / "documents"),
+            document_max_bytes=int(os.environ.get("DOCUMENT_MAX_BYTES") or 25 * 1024 * 1024),
+            public_api_url=(os.environ.get("CONTRACTING_PUBLIC_URL") or _local_api_url()).rstrip("/"),
             ocid_prefix=os.environ.get("OCID_PREFIX", "ocds-sscp01"),
             procedure=procedure_rules(),
             renewal=renewal_policy(),
@@ -109,6 +119,10 @@ class ContractingSettings:
             change_limits=limits,
             publication=publication_settings(),
         )
+
+
+def _local_api_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('CONTRACTING_PORT') or 5002}/api/v1"
 
 
 def contracting_settings(**overrides) -> ServiceSettings:

@@ -85,6 +85,8 @@ class Question(Base):
     question: Mapped[str] = mapped_column(Text)
     # Kept for the audit, never shown: questions are published without the asker's identity.
     asked_by: Mapped[str] = mapped_column(String(60))
+    # The CSO that asked, never shown either: a new version of the call's documents reaches it (issue 17)
+    asker_provider_id: Mapped[int | None] = mapped_column(Integer)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(60))

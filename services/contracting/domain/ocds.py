@@ -40,6 +40,9 @@ PUBLIC_EVENTS: dict[str, tuple[tuple[str, ...], Builder]] = {
     "contract.renewed": (("contractAmendment",), contract.amended),
     "contract.terminated": (("contractTermination",), contract.terminated),
     "contract.expired": (("contractTermination",), contract.terminated),
+    "document.added": (("tenderUpdate",), tender.document_added),
+    "award.document_added": (("awardUpdate",), tender.award_document_added),
+    "contract.document_added": (("contractUpdate",), contract.document_added),
     "report.accepted": (("implementation",), contract.report_accepted),
     "milestone.payable": (("implementation",), contract.milestone_payable),
 }

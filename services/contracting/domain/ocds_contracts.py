@@ -17,6 +17,7 @@ from services.contracting.domain.ocds_model import (
     ReleaseContext,
     cancellation_document,
     iso,
+    stored_document,
     value,
     without_none,
 )
@@ -147,3 +148,9 @@ def milestone_payable(payload: dict, context: ReleaseContext, parties: Parties) 
     milestone = {"id": f"payment-{payload['milestone_id']}", "title": f"Payment {number}", "type": "payment"}
     milestone.update(status="met", dateMet=iso(context.date), description=f"Period {_period(payload)}".strip())
     return {"contracts": [{**_reference(payload, context), "milestones": [milestone]}]}
+
+
+def document_added(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
+    """A contract's document (the signed contract, an annex)."""
+    reference = _reference({**payload, "contract_id": payload["owner_id"], "award_id": None}, context)
+    return {"contracts": [{**reference, "documents": [stored_document(payload)]}]}

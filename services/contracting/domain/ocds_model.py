@@ -107,6 +107,24 @@ class Parties:
 Builder = Callable[[dict, ReleaseContext, Parties], dict]
 
 
+def stored_document(payload: dict) -> dict:
+    """A document the platform stores, as OCDS lists it: its download url, and its SHA-256 in the description
+    (OCDS 1.1 has no hash field) so a reader can check the bytes it downloads."""
+    return without_none(
+        {
+            "id": f"doc-{payload['document_id']}",
+            "documentType": payload.get("document_type"),
+            "title": payload.get("title"),
+            "description": f"SHA-256: {payload['sha256']}" if payload.get("sha256") else None,
+            "url": payload.get("url"),
+            "format": payload.get("format"),
+            "language": payload.get("language"),
+            "datePublished": iso(payload.get("created_at")),
+            "dateModified": iso(payload.get("created_at")),
+        }
+    )
+
+
 def cancellation_document(context: ReleaseContext, title: str, reason: str | None) -> dict:
     return {
         "id": f"cancellation-{context.release_id}",

@@ -13,6 +13,7 @@ from services.contracting.domain.ocds_model import (
     TenderFacts,
     cancellation_document,
     iso,
+    stored_document,
     value,
     without_none,
 )
@@ -174,3 +175,13 @@ def complaint(outcome: str | None) -> Builder:
         return {"awards": [{"id": str(payload["award_id"]), "complaints": [entry]}]}
 
     return build
+
+
+def document_added(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
+    """A document of the call itself (terms of reference, a clarification's or an amendment's file, a ruling)."""
+    return _tender(payload, parties, documents=[stored_document(payload)])
+
+
+def award_document_added(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
+    """A decision's document (the evaluation report), listed on the award it decided."""
+    return {"awards": [{"id": str(payload["owner_id"]), "documents": [stored_document(payload)]}]}

@@ -21,9 +21,9 @@ from services.contracting.service_layer.eligibility import eligible_provider_ids
 def bid_document(bid: Bid) -> dict:
     """The canonical bid document its receipt hashes with the time (and its author reads back).
 
-    ``documents`` is the hook for the bid's files: each entry's ``sha256`` (the bidder's hash of the file, until the
-    platform stores the files themselves and puts its own content hash there) is hashed into every receipt, so a
-    receipt also proves which documents came with the bid."""
+    ``documents`` lists the bid's files: those uploaded to it (with their ``document_id`` and the platform's own
+    SHA-256 of the bytes stored) and those it only names (with the bidder's hash); every entry's ``sha256`` is
+    hashed into every receipt, so a receipt also proves which documents came with the bid."""
     return {
         "tender_id": bid.tender_id,
         "lot_id": bid.lot_id,
@@ -54,7 +54,7 @@ def submit_bid(call: Call, tender_id: int, offer: WriteBid) -> tuple[Bid, Receip
         bid.submitted_at = call.now
         _write(call, tender, lot, bid, offer)
         call.uow.session.add(bid)
-        return _commit(call, tender, bid, "submit_bid", "bid.submitted")
+        return commit_bid_change(call, tender, bid, "submit_bid", "bid.submitted")
 
 
 def modify_bid(call: Call, tender_id: int, bid_id: int, offer: WriteBid) -> tuple[Bid, Receipt]:
@@ -64,7 +64,7 @@ def modify_bid(call: Call, tender_id: int, bid_id: int, offer: WriteBid) -> tupl
         if lot.id != bid.lot_id:
             raise Invalid("lot_id", "a bid stays on its lot; withdraw it and bid on the other lot")
         _write(call, tender, lot, bid, offer)
-        return _commit(call, tender, bid, "modify_bid", "bid.modified")
+        return commit_bid_change(call, tender, bid, "modify_bid", "bid.modified")
 
 
 def withdraw_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt]:
@@ -72,7 +72,7 @@ def withdraw_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt]
         tender, bid = _own_standing_bid(call, tender_id, bid_id)
         bid.status = rules.WITHDRAWN
         bid.updated_at = call.now
-        return _commit(call, tender, bid, "withdraw_bid", "bid.withdrawn")
+        return commit_bid_change(call, tender, bid, "withdraw_bid", "bid.withdrawn")
 
 
 def reconfirm_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt]:
@@ -81,7 +81,7 @@ def reconfirm_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Bid, Receipt
         tender, bid = _own_standing_bid(call, tender_id, bid_id)
         bid.needs_reconfirmation = False
         bid.updated_at = call.now
-        return _commit(call, tender, bid, "reconfirm_bid", "bid.reconfirmed")
+        return commit_bid_change(call, tender, bid, "reconfirm_bid", "bid.reconfirmed")
 
 
 def _provider_id(call: Call) -> int:
@@ -126,12 +126,15 @@ def _write(call: Call, tender: Tender, lot: Lot, bid: Bid, offer: WriteBid) -> N
     bid.price = price
     bid.quality_text = offer.quality_text
     bid.quality_answers = [asdict(a) for a in sorted(answers, key=lambda a: a.criterion_id)]
-    bid.documents = list(offer.documents)
+    # Files stored here (uploaded to the bid: service_layer/documents.py) stay; the ones it names are as sent.
+    stored = [entry for entry in bid.documents or [] if "document_id" in entry]
+    bid.documents = [*stored, *offer.documents]
     bid.needs_reconfirmation = False
     bid.updated_at = call.now
 
 
-def _commit(call: Call, tender: Tender, bid: Bid, action: str, event_type: str) -> tuple[Bid, Receipt]:
+def commit_bid_change(call: Call, tender: Tender, bid: Bid, action: str, event_type: str) -> tuple[Bid, Receipt]:
+    """A new receipt for the bid as it now stands, its sealed event and audit entry, committed."""
     receipt = rules.receipt(bid_document(bid), call.now)
     bid.receipt_sha256 = receipt.sha256
     call.uow.session.flush()

@@ -23,7 +23,13 @@ def ask(call: Call, tender_id: int, text: str) -> Question:
                 enquiry_end=enquiry_end.isoformat(),
                 current_status=tender.status,
             )
-        question = Question(tender_id=tender.id, question=text, asked_by=call.principal.subject, asked_at=call.now)
+        question = Question(
+            tender_id=tender.id,
+            question=text,
+            asked_by=call.principal.subject,
+            asker_provider_id=call.principal.provider_id,
+            asked_at=call.now,
+        )
         call.uow.session.add(question)
         call.uow.session.flush()
         # The event and the public record leave the asker out: questions are published anonymously.

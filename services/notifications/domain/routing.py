@@ -49,6 +49,9 @@ ROUTES: tuple[Route, ...] = (
     Route("complaint.upheld", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS), legal=True),
     Route("complaint.rejected", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS), legal=True),
     Route("complaint.*", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS)),
+    # A call's document: the bidders and the CSOs that asked a question (payload provider_ids), when it replaces one.
+    Route("document.added", (PAYLOAD_PROVIDERS,)),
+    Route("contract.document_added", (PAYLOAD_PROVIDERS,)),  # the CSO party; the department attached it
     Route("contract.terminated", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS), legal=True),
     Route("contract.*", (DISTRICT_AUTHORITY, PAYLOAD_PROVIDERS)),
     Route("report.submitted", (DISTRICT_AUTHORITY,), priority=LOW),
@@ -74,6 +77,7 @@ NOTICES: tuple[str, ...] = (
     "bid.withdrawn",
     "award.decided",
     "award.cancelled",
+    "document.added",
     "complaint.lodged",
     "complaint.upheld",
     "complaint.rejected",
@@ -87,6 +91,7 @@ NOTICES: tuple[str, ...] = (
     "contract.expired",
     "contract.cancelled",
     "contract.terminated",
+    "contract.document_added",
     "report.submitted",
     "report.accepted",
     "report.returned",

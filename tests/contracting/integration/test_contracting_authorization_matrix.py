@@ -300,9 +300,17 @@ def test_each_role_meets_the_endpoint_s_rule(driver, case):
 
 
 # Routes with their own matrices: test_contract_authorization_matrix.py (contracts, reports, renewals,
-# continuity, coverage) and test_public_authorization_matrix.py (OCDS, feed, public API, exports, audit verify).
-COVERED_ELSEWHERE = ("/contracts", "/renewals", "/continuity", "/coverage", "/ocds/", "/feed", "/public/", "/exports/")
-COVERED_ELSEWHERE_RULES = {"/tenders/<int:tender_id>/contracts", "/tenders/<int:tender_id>/audit/verify"}
+# continuity, coverage), test_public_authorization_matrix.py (OCDS, feed, public API, exports, audit verify) and
+# test_documents_api.py (documents: every reader at each stage of the call).
+COVERED_ELSEWHERE = (
+    *("/contracts", "/renewals", "/continuity", "/coverage", "/ocds/", "/feed", "/public/", "/exports/"),
+    "/documents/",
+)
+COVERED_ELSEWHERE_RULES = {
+    "/tenders/<int:tender_id>/contracts",
+    "/tenders/<int:tender_id>/audit/verify",
+    "/tenders/<int:tender_id>/documents",
+}
 
 
 def test_the_matrix_covers_every_route_of_the_api(contracting_app):

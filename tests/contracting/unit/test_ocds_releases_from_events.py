@@ -57,6 +57,18 @@ CONTRACT = {
     "signed_by": "maria.popescu@ong.md",
     "authority_signatory": "ion.rusu@cu.gov.md",
 }
+DOCUMENT = {
+    "document_id": 9,
+    "document_type": "technicalSpecifications",
+    "title": "Caietul de sarcini",
+    "file_name": "caiet.pdf",
+    "format": "application/pdf",
+    "size": 1234,
+    "sha256": "ab" * 32,
+    "language": "ro",
+    "created_at": "2026-11-24T10:00:00+00:00",
+    "url": "https://sscp.gov.md/api/v1/documents/9/download",
+}
 SAMPLES: dict[str, dict] = {
     "tender.published": COMMON,
     "tender.amended": {**COMMON, "rationale": "Mai multe locuri", "changes": {"lots": [{"id": 3, "places": 45}]}},
@@ -122,7 +134,43 @@ SAMPLES: dict[str, dict] = {
         "accepted_by": "ion.rusu@cu.gov.md",
     },
     "milestone.payable": {"contract_id": 31, "ocid": OCID, "district_code": "MD-CU", "milestone_id": 1},
+    "document.added": {**COMMON, **DOCUMENT, "kind": "tender", "owner_id": None},
+    "award.document_added": {
+        **COMMON,
+        **DOCUMENT,
+        "kind": "award",
+        "owner_id": 3,
+        "document_type": "evaluationReports",
+    },
+    "contract.document_added": {
+        **COMMON,
+        **DOCUMENT,
+        "kind": "contract",
+        "owner_id": 31,
+        "document_type": "contractSigned",
+    },
 }
+
+
+def test_a_stored_document_is_listed_with_its_url_type_and_hash_where_it_belongs():
+    listed = ocds.release_for("document.added", SAMPLES["document.added"], context("r"))["tender"]["documents"]
+    assert listed == [
+        {
+            "id": "doc-9",
+            "documentType": "technicalSpecifications",
+            "title": "Caietul de sarcini",
+            "description": f"SHA-256: {'ab' * 32}",
+            "url": "https://sscp.gov.md/api/v1/documents/9/download",
+            "format": "application/pdf",
+            "language": "ro",
+            "datePublished": "2026-11-24T10:00:00Z",
+            "dateModified": "2026-11-24T10:00:00Z",
+        }
+    ]
+    award = ocds.release_for("award.document_added", SAMPLES["award.document_added"], context("r"))["awards"][0]
+    assert award["id"] == "3" and award["documents"][0]["documentType"] == "evaluationReports"
+    signed = ocds.release_for("contract.document_added", SAMPLES["contract.document_added"], context("r"))
+    assert signed["contracts"][0]["id"] == "31" and signed["contracts"][0]["documents"][0]["id"] == "doc-9"
 
 
 def context(release_id: str, minutes: int = 0, **changes) -> ReleaseContext:

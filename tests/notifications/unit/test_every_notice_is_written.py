@@ -48,6 +48,13 @@ SAMPLE = {
     "standstill_end": "2026-12-20T10:00:00+00:00",
     **CONTRACT,
 }
+DOCUMENT = {
+    "document_id": 9,
+    "title": "Caietul de sarcini, versiunea 2",
+    "file_name": "caiet-v2.pdf",
+    "sha256": "ab" * 32,
+    "url": "https://sscp.gov.md/api/v1/documents/9/download",
+}
 # Per event, what its payload carries where it differs from the sample.
 PAYLOADS = {
     "tender.unsuccessful": {"status": "unsuccessful", "reason": "below_quality_floor"},
@@ -58,6 +65,8 @@ PAYLOADS = {
     "contract.signed": {"status": "pending"},
     "contract.amended": {"reason": "Prelungire cu 12 luni"},
     "continuity.at_risk": {"reason": "no_contract"},
+    "document.added": {**DOCUMENT, "kind": "amendment", "replaces_id": 8},
+    "contract.document_added": {**DOCUMENT, "kind": "contract", "owner_id": 12},
 }
 # An ineligible bidder: contracting's reason is its own English, naming codes, and must not reach the notice.
 BIDDER = {

@@ -14,6 +14,7 @@ from services.contracting.entrypoints.api import (
     complaints,
     contracts,
     coverage,
+    documents,
     evaluation,
     feed,
     ocds,
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None, token_verifier=None, clock=None) -> F
         "Contracting — tenders, bids, awards, contracts",
         [
             *(tenders.blp, clarifications.blp, bids.blp, evaluation.blp, awards.blp, complaints.blp, replica.blp),
+            documents.blp,
             *(contracts.blp, reports.blp, renewals.blp, coverage.blp),
             *(ocds.blp, feed.blp, public.blp, audit.blp),
         ],
