@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from demo.cast import cso
+from demo.documents import check_public_documents, listed
 from demo.platform import (
     Api,
     Progress,
@@ -160,9 +161,15 @@ def contracts_table(api: Api, cast: Cast, scenarios: list[Scenario]) -> Table:
     return table
 
 
+def public_documents(api: Api, tender_id: int) -> str:
+    """What anyone may download now, by title (a winner's proposal is public after the award; no other bid's)."""
+    titles = Counter(document["title"] for document in listed(api, None, tender_id))
+    return ", ".join(f"{title} ({count})" if count > 1 else title for title, count in titles.items()) or "—"
+
+
 def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Progress) -> None:
     table = Table(title="Demo round", show_lines=False)
-    for column in ("tender", "district", "service", "outcome", "winners", "notices", "flow runs"):
+    for column in ("tender", "district", "service", "outcome", "winners", "public documents", "notices", "flow runs"):
         table.add_column(column)
     for scenario in scenarios:
         runs = flow_runs_of(scenario.tender["id"])
@@ -182,6 +189,7 @@ def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Pro
             scenario.service,
             scenario.status,
             ", ".join(winners) or "—",
+            public_documents(api, scenario.tender["id"]),
             str(len(notices)),
             f"{len(runs)} ({', '.join(stages)})",
         )
@@ -193,6 +201,8 @@ def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Pro
     problems = check_outcomes(api, cast, scenarios)
     if problems:
         raise StepFailed("; ".join(problems))
+    checked = check_public_documents(api, [scenario.tender["id"] for scenario in scenarios])
+    progress.done(f"{checked} public documents download without a token and hash to what the platform states")
     progress.done(f"every tender reached its expected outcome in {progress.elapsed():.0f}s")
     click.echo(f"  Prefect UI: {prefect_api_url().removesuffix('/api')}/runs  (filter by tag tender:<id>)")
     click.echo(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from demo.cast import AUTHORITIES, cso, evaluator_emails
 from demo.delivery import RENEWAL, RETENDER, Delivery, sign_contracts
+from demo.documents import attach, pdf
 from demo.platform import Api, expect
 from demo.seed import Cast
 
@@ -61,6 +62,7 @@ class Scenario:
     complaint_resolved: bool = False
     upheld_award: int | None = None
     log: list[str] = field(default_factory=list)
+    documented: set = field(default_factory=set)  # awards and contracts whose document is attached
 
     @property
     def finished(self) -> bool:
@@ -95,6 +97,19 @@ class Scenario:
             "committee_size": 3,
         }
         draft = api.ok("POST", "contracting", "/tenders", authority, f"{self.name}: create draft", json=body)
+        terms = pdf(f"Caietul de sarcini: {self.title}", f"{self.places} locuri, {self.duration_months} luni.")
+        attach(api, authority, draft["id"], "caiet-de-sarcini.pdf", "Caietul de sarcini", terms, "attach terms")
+        template = pdf(f"Model de contract: {self.title}", "Raportare trimestriala; indicatori de performanta.")
+        attach(
+            api,
+            authority,
+            draft["id"],
+            "model-contract.pdf",
+            "Modelul de contract",
+            template,
+            "attach template",
+            document_type="contractDraft",
+        )
         self.tender = api.ok(
             "POST", "contracting", f"/tenders/{draft['id']}/publish", authority, f"{self.name}: publish"
         )
@@ -117,6 +132,10 @@ class Scenario:
             self.note(self._describe(api, cast))
         if self.status == "active.evaluation" and not self.scored:
             self._score(api, cast)
+        if self.status == "active.standstill":
+            self._attach_evaluation_reports(api, cast, authority)
+        if self.status == "complete":
+            self._attach_signed_contracts(api, authority)
         if self.status == "active.standstill" and self.complain and self.complaint_id is None:
             self._lodge_complaint(api, cast)
         elif self.status == "active.standstill" and self.complaint_id and not self.complaint_resolved:
@@ -163,7 +182,20 @@ class Scenario:
             "quality_text": f"Propunerea {cso(offer.cso).name}: echipă calificată, plan individual de îngrijire.",
             "quality_answers": [{"criterion_id": quality["id"], "answer": "Vizite zilnice, supervizare lunară."}],
         }
-        api.ok("POST", "contracting", f"/tenders/{self.tender['id']}/bids", headers, f"{self.name}: bid", json=body)
+        path = f"/tenders/{self.tender['id']}/bids"
+        bid = api.ok("POST", "contracting", path, headers, f"{self.name}: bid", json=body)["bid"]
+        proposal = pdf(f"Propunerea tehnica: {cso(offer.cso).name}", body["quality_text"])
+        attach(
+            api,
+            headers,
+            self.tender["id"],
+            "propunere-tehnica.pdf",
+            "Propunerea tehnică",
+            proposal,
+            f"{self.name}: attach proposal",
+            kind="bid",
+            owner_id=bid["id"],
+        )
 
     def _score(self, api: Api, cast: Cast) -> None:
         quality = next(c for c in self.tender["criteria"] if c["kind"] == "quality")
@@ -190,6 +222,50 @@ class Scenario:
             self.note("3 evaluators declared no conflict of interest and scored independently")
         else:
             self.note("no eligible bid to score: every bidder failed eligibility at opening")
+
+    def _attach_evaluation_reports(self, api: Api, cast: Cast, authority: dict) -> None:
+        """The committee's report, signed and attached by the department to each award it decided."""
+        for award in self.awards(api, cast):
+            if award["status"] != "pending" or award["id"] in self.documented:
+                continue
+            report = pdf(
+                f"Raportul comisiei de evaluare: {self.title}",
+                f"Atribuirea {award['id']}: punctaje, clasament si motivare.",
+            )
+            attach(
+                api,
+                authority,
+                self.tender["id"],
+                "raport-evaluare.pdf",
+                "Raportul comisiei de evaluare",
+                report,
+                f"{self.name}: attach evaluation report",
+                kind="award",
+                owner_id=award["id"],
+                document_type="evaluationReports",
+            )
+            self.documented.add(award["id"])
+
+    def _attach_signed_contracts(self, api: Api, authority: dict) -> None:
+        contracts = api.ok("GET", "contracting", f"/tenders/{self.tender['id']}/contracts", authority, "contracts")
+        for contract in contracts:
+            key = ("contract", contract["id"])
+            if contract["status"] != "active" or key in self.documented:
+                continue
+            signed = pdf(f"Contract nr. {contract['id']}: {self.title}", "Semnat de ambele parti.")
+            attach(
+                api,
+                authority,
+                self.tender["id"],
+                f"contract-{contract['id']}.pdf",
+                "Contractul semnat",
+                signed,
+                f"{self.name}: attach signed contract",
+                kind="contract",
+                owner_id=contract["id"],
+                document_type="contractSigned",
+            )
+            self.documented.add(key)
 
     def _lodge_complaint(self, api: Api, cast: Cast) -> None:
         live = [a for a in self.awards(api, cast) if a["status"] in ("pending", "active")]

@@ -63,6 +63,10 @@ def assert_round_outcomes(output: str) -> None:
     assert "Proiecte Sociale below the KPI threshold -> successor call" in output
     assert "continuity watch: contract" in output and "the district was alerted" in output
     assert "every tender reached its expected outcome" in output
+    # Documents at every step (issue 17): the call's, the committee's report, signed contracts and the winners'
+    # proposals are public, each downloaded without a token and checked against its stated SHA-256.
+    checked = re.search(r"✓ (\d+) public documents download without a token and hash to what", output)
+    assert checked and int(checked.group(1)) >= 10, output[-3000:]
     # No red run in the Prefect UI: an unsuccessful call's award stage ends Completed too (issue 14 #1).
     assert re.search(r"✓ 0 failed or crashed flow runs \(of [1-9]\d*\)", output), output[-3000:]
     assert "all processes stopped" in output

@@ -228,10 +228,8 @@ def _check_may_attach(call: Call, tender: Tender, command: AttachDocument) -> Bi
             return _own_active_bid(call, tender, owner_id)
         if kind == "complaint":
             complaint = session.get(Complaint, owner_id or 0)
-            bidder = session.scalars(
-                select(Bid.id).where(Bid.tender_id == tender.id, Bid.provider_id == call.principal.provider_id)
-            ).first()
-            if complaint is None or complaint.tender_id != tender.id or bidder is None:
+            theirs = complaint is not None and complaint.provider_id == call.principal.provider_id
+            if not theirs or complaint.tender_id != tender.id:
                 raise NotFound(f"complaint {owner_id} does not exist")
             if complaint.status != "pending":
                 raise Conflict(f"complaint {owner_id} is {complaint.status}", current_status=complaint.status)

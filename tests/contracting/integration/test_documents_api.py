@@ -159,6 +159,25 @@ def test_a_bid_document_is_sealed_until_the_deadline_and_public_after_the_award_
     assert "public" in readers(driver, proposal["id"]), "the winner's documents are public after the award"
     assert "public" not in readers(driver, secret["id"]), "a loser's, and a confidential one, never"
 
+    award = next(a for a in driver.client.get(f"{driver.url}/awards").json if a["status"] == "pending")
+    report = upload(
+        driver, driver.tokens.authority, TERMS, "raport.pdf", kind="award", owner_id=award["id"], title="Raportul"
+    ).json["document"]
+    assert report["document_type"] == "evaluationReports"
+    assert "public" in readers(driver, report["id"]), "a decision's document is public"
+    complaint = driver.client.post(
+        f"{driver.url}/complaints",
+        json={"award_id": award["id"], "title": "Punctaj greșit", "description": "Calitatea a fost subevaluată"},
+        headers=driver.tokens.cso[6],
+    ).json
+    evidence = upload(
+        driver, driver.tokens.cso[6], PNG, "dovada.png", kind="complaint", owner_id=complaint["id"], title="Dovada"
+    )
+    assert evidence.status_code == 201, evidence.json
+    assert readers(driver, evidence.json["document"]["id"]) == {"rival", "department", "operator"}
+    not_theirs = upload(driver, driver.tokens.cso[7], PNG, "x.png", kind="complaint", owner_id=complaint["id"])
+    assert not_theirs.status_code == 404, "another bidder's complaint does not exist for it"
+
 
 def test_a_bidder_replaces_and_removes_its_files_until_the_deadline_only(driver):
     driver.publish()
