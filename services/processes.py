@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 
 from kombu import Connection
 
@@ -50,34 +51,63 @@ def run_relay(name: str) -> None:
     connection = bus.connect(context.settings.bus_url)
     relay = OutboxRelay(context.session_factory, context.outbox_model, connection)
     log.info("%s outbox relay publishing to %s", name, _safe(context.settings.bus_url))
-    url = context.settings.bus_url
-    relay.run(should_stop=stop, housekeeping=lambda: bus.purge_consumed(url) if bus.is_brokerless(url) else None)
+    relay.run(should_stop=stop)
 
 
 def run_consumer(name: str) -> None:
     context = service_context(name)
-    consumer = build_consumer(name, context, bus.connect(context.settings.bus_url))
-    _run(consumer, CONSUMER_PROCESS_NAMES[name])
+    url = context.settings.bus_url
+    _run(build_consumer(name, context, bus.connect(url)), CONSUMER_PROCESS_NAMES[name], url)
 
 
 def run_bridge() -> None:
     from flows.bridge import QUEUE, start_stage_run
     from services.common.settings import bus_url
 
-    _run(EventConsumer(bus.connect(bus_url()), QUEUE, start_stage_run), "flow-bridge")
+    url = bus_url()
+    _run(EventConsumer(bus.connect(url), QUEUE, start_stage_run), "flow-bridge", url)
 
 
-def _run(consumer: EventConsumer, process_name: str) -> None:
+def _run(consumer: EventConsumer, process_name: str, url: str) -> None:
     def stop(_signum, _frame) -> None:
         # ConsumerMixin checks should_stop between messages: the current one finishes and is acked first.
         consumer.should_stop = True
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    # kombu's ConsumerMixin calls on_iteration at least once a second (each drain_events timeout).
-    consumer.on_iteration = Heartbeat(process_name).beat
+    heartbeat = Heartbeat(process_name)
+    tidy = BrokerlessQueueTidy(url, consumer.queue_name) if bus.is_brokerless(url) else None
+    if tidy:
+        tidy.restore()
+
+    def between_messages() -> None:
+        # kombu's ConsumerMixin calls on_iteration at least once a second (each drain_events timeout), never
+        # while a message is being handled: every message it delivered has been acked (or requeued) by then.
+        heartbeat.beat()
+        if tidy:
+            tidy.purge_now_and_then()
+
+    consumer.on_iteration = between_messages
     log.info("consuming %s", consumer.queue_name)
     consumer.run()
+
+
+class BrokerlessQueueTidy:
+    """The broker-less bus's redelivery, done by a queue's one consumer (services/common/bus/connection.py)."""
+
+    def __init__(self, url: str, queue_name: str, every_seconds: float = 30) -> None:
+        self.url, self.queue_name, self.every_seconds = url, queue_name, every_seconds
+        self.last_purge = time.monotonic()
+
+    def restore(self) -> None:
+        restored = bus.restore_unacknowledged(self.url, self.queue_name)
+        if restored:
+            log.info("%s: %d message(s) taken but never acknowledged delivered again", self.queue_name, restored)
+
+    def purge_now_and_then(self) -> None:
+        if time.monotonic() - self.last_purge >= self.every_seconds:
+            bus.purge_consumed(self.url, self.queue_name)
+            self.last_purge = time.monotonic()
 
 
 def _safe(url: str) -> str:

@@ -32,25 +32,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # a whole demo round,
 KINDS = {
     "api-gunicorn-master": {"embedded": "contracting", "production": "contracting"},
     "outbox-relay": {"embedded": "contracting-relay", "production": "contracting-relay"},
-    "consumer": {"embedded": None, "production": "contracting-consumer"},
-    "notifications-worker": {"embedded": None, "production": "notifications-worker"},
+    "consumer": {"embedded": "contracting-consumer", "production": "contracting-consumer"},
+    "notifications-worker": {"embedded": "notifications-worker", "production": "notifications-worker"},
     "dispatcher": {"embedded": "notifications-dispatcher", "production": "notifications-dispatcher"},
-    "flow-bridge": {"embedded": None, "production": "flow-bridge"},
+    "flow-bridge": {"embedded": "flow-bridge", "production": "flow-bridge"},
     "flow-runner-or-worker": {"embedded": "flow-runner", "production": "prefect-worker"},
     # A run whose process the runner or worker starts while the server is down dies on its first request and is
     # reported Crashed once the server is back; the stage watch schedules it again (flows/stage_watch.py).
     "prefect-server": {"embedded": "prefect", "production": "prefect"},
 }
-# The broker-less bus restores a fetched, un-acked message only on a clean shutdown, so a consumer SIGKILLed in
-# the embedded mode can lose the one event it held (README, "Choosing the broker-less transport"; seen in CI: the
-# bridge lost an evaluation.completed and the call waited in standstill for the sweep). RabbitMQ redelivers it:
-# these kinds are killed in the production round.
-BROKERLESS_LOSS = "the broker-less bus loses the one message a SIGKILLed consumer had fetched (RabbitMQ redelivers)"
-KNOWN_GAPS = {
-    ("consumer", "embedded"): BROKERLESS_LOSS,
-    ("notifications-worker", "embedded"): BROKERLESS_LOSS,
-    ("flow-bridge", "embedded"): BROKERLESS_LOSS,
-}
+# Kinds not killed in a mode, each with why (empty: every kind is killed in both modes). The broker-less bus's
+# consumers restore what a SIGKILLed predecessor had taken (services/processes.py), so they are killed in both.
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 FIRST_KILL_AFTER = "published, committee of 3 named"  # the round has begun: a call is out, flows at work
 KILL_EVERY_SECONDS = 12
 SERVICES = ("registry", "contracting", "notifications")

@@ -77,17 +77,33 @@ def ping(url: str) -> None:
         connection.release()
 
 
-def purge_consumed(url: str) -> int:
-    """Delete messages already handed to a consumer: kombu's SQL transport keeps them forever otherwise.
+# kombu's SQL transport turns a row invisible when a consumer takes it and keeps it after the ack; on a clean
+# shutdown it restores what it had not acked as new rows, but a SIGKILLed consumer's rows stay invisible. With one
+# consumer per queue (the embedded mode), the queue's own consumer tidies its queue: at its start every invisible
+# row is either one its dead predecessor held (restored: delivered again) or one already handled (the consumer's
+# ledger, or the bridge's idempotency key, drops the repeat); between messages, with nothing unacked, every
+# invisible row has been acked and is deleted.
+_QUEUE_ROWS = "queue_id IN (SELECT id FROM kombu_queue WHERE name = ?)"
 
-    A row turns invisible when a consumer takes it; if that consumer dies before acking, kombu restores the
-    message as a new row, so deleting invisible rows never loses a message.
-    """
+
+def restore_unacknowledged(url: str, queue_name: str) -> int:
+    """Broker-less bus: make the queue's taken-but-never-acked messages deliverable again (at its consumer's
+    start); returns how many rows were restored."""
+    return _on_bus_rows(url, f"UPDATE kombu_message SET visible = 1 WHERE visible = 0 AND {_QUEUE_ROWS}", queue_name)
+
+
+def purge_consumed(url: str, queue_name: str) -> int:
+    """Broker-less bus: delete the queue's acked messages (kombu keeps them forever otherwise). Only its consumer
+    calls this, between messages, when it holds none unacked."""
+    return _on_bus_rows(url, f"DELETE FROM kombu_message WHERE visible = 0 AND {_QUEUE_ROWS}", queue_name)
+
+
+def _on_bus_rows(url: str, statement: str, queue_name: str) -> int:
     if not url.startswith("sqla+sqlite:///"):
         return 0
     with sqlite3.connect(url.removeprefix("sqla+sqlite:///"), timeout=30) as db:
         try:
-            return db.execute("DELETE FROM kombu_message WHERE visible = 0").rowcount
+            return db.execute(statement, (queue_name,)).rowcount
         except sqlite3.OperationalError:
             return 0  # no message table yet
 

@@ -145,17 +145,11 @@ class OutboxRelay:
         should_stop: Callable[[], bool],
         # An idle poll is one indexed read; at 0.1 s it was most of the relay's lag (bench/README.md).
         idle_sleep: float = 0.02,
-        housekeeping: Callable[[], object] | None = None,
-        housekeeping_every: float = 60.0,
     ) -> None:
         """Relay until asked to stop; survives broker and database outages by retrying with backoff."""
         first_retry = delay = 0.1
-        next_housekeeping = time.monotonic() + housekeeping_every
         while not should_stop():
             try:
-                if housekeeping and time.monotonic() >= next_housekeeping:
-                    housekeeping()
-                    next_housekeeping = time.monotonic() + housekeeping_every
                 published = self.relay_once()
                 delay = first_retry
                 if published == 0:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from services.common.bus.connection import connect, purge_consumed
+from services.common.bus.connection import connect, purge_consumed, restore_unacknowledged
 from services.common.bus.outbox import OutboxRelay
 from services.common.bus.topology import consumer_queue
 
@@ -91,7 +91,7 @@ def test_purging_consumed_messages_keeps_every_message_still_waiting(service_db,
         for _ in range(2):
             queue.get().ack()
 
-        assert purge_consumed(brokerless_bus_url) == 2
+        assert purge_consumed(brokerless_bus_url, "contracting.registry-events") == 2
 
         last = queue.get()
         assert last.properties["message_id"] == envelopes[2].event_id
@@ -99,5 +99,40 @@ def test_purging_consumed_messages_keeps_every_message_still_waiting(service_db,
         assert queue.get() is None
         notified = consumer_queue("notifications.events")(connection.default_channel).queue_declare(passive=True)
         assert notified.message_count == 3
+    finally:
+        connection.release()
+
+
+TAKE_AND_DIE = """
+import os, signal, sys
+from services.common.bus.connection import connect
+from services.common.bus.topology import consumer_queue
+connection = connect(sys.argv[1])
+message = consumer_queue("contracting.registry-events")(connection.default_channel).get()
+print(message.properties["message_id"], flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # took it, never acked it: as a consumer SIGKILLed mid-message
+"""
+
+
+def test_a_message_a_sigkilled_consumer_had_taken_is_delivered_again_when_its_queue_is_restored(
+    service_db, brokerless_bus_url
+):
+    envelopes = service_db.commit_events(2)
+    connection = connect(brokerless_bus_url)
+    try:
+        OutboxRelay(service_db.sessions, service_db.outbox_model, connection).relay_once()
+        dead = subprocess.run(
+            [sys.executable, "-c", TAKE_AND_DIE, brokerless_bus_url], cwd=ROOT, capture_output=True, text=True
+        )
+        assert dead.returncode == -9 and dead.stdout.strip() == envelopes[0].event_id
+        queue = consumer_queue("contracting.registry-events")(connection.default_channel)
+        second = queue.get()
+        assert second.properties["message_id"] == envelopes[1].event_id, "the taken one is gone from the queue"
+        second.ack()
+        assert queue.get() is None
+
+        assert restore_unacknowledged(brokerless_bus_url, "contracting.registry-events") == 2
+        again = {message.properties["message_id"] for message in (queue.get(), queue.get())}
+        assert envelopes[0].event_id in again, "the message the dead consumer held is delivered again"
     finally:
         connection.release()
