@@ -26,16 +26,23 @@ the platform's windows, a run killed mid-call was completed again 74 s after its
 
 from __future__ import annotations
 
+import logging
 import os
-from datetime import timedelta
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
 from prefect.client.schemas.objects import StateType
 from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+from prefect.states import Scheduled
 
 from flows.scheduling import RUN_AGAIN
+
+log = logging.getLogger(__name__)
 
 PREFIX = "sscp: "
 HEARTBEAT = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"  # Prefect's setting (PREFECT_RUNNER_HEARTBEAT_FREQUENCY before)
@@ -107,6 +114,48 @@ def automations(silence: timedelta, start_silence: timedelta | None = None) -> l
         ),
         again,
     ]
+
+
+def revive_never_started(older_than: timedelta, now: datetime | None = None) -> list[UUID]:
+    """Platform runs PENDING for longer than ``older_than`` are set back to SCHEDULED (AwaitingRetry, due now).
+
+    A run is PENDING from the moment a runner or worker takes it until its process starts; the watch's "never
+    started" window opens on the PENDING event. When the Prefect server dies just then, that event can be lost
+    with it (its event pipeline is in memory) while the state is already committed: seen in the production round,
+    a worker "failed to submit" a standstill-end run as the server died, and the run stayed PENDING, its call in
+    standstill. This check reads the states themselves, so it needs no event.
+    """
+    now = now or datetime.now(UTC)
+    pending = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PENDING])))
+    revived = []
+    with get_client(sync_client=True) as client:
+        for run in client.read_flow_runs(flow_run_filter=pending, limit=200):
+            platform = "sscp" in run.tags or any(tag.startswith("stage:") for tag in run.tags)
+            if not platform or run.state is None or run.state.timestamp > now - older_than:
+                continue
+            silent = f"never started: PENDING for {older_than.total_seconds():.0f} s (runner, worker or server died)"
+            again = Scheduled(scheduled_time=now, name=RUN_AGAIN, message=silent)
+            client.set_flow_run_state(run.id, again, force=True)
+            revived.append(run.id)
+    return revived
+
+
+def keep_reviving_never_started(every_seconds: float = 30) -> threading.Thread:
+    """Run ``revive_never_started`` every ``every_seconds`` in a daemon thread (the flow bridge runs it)."""
+    older_than = timedelta(seconds=3 * heartbeat_seconds())
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_seconds)
+            try:
+                for run_id in revive_never_started(older_than):
+                    log.warning("flow run %s never started: scheduled again", run_id)
+            except Exception as exc:  # the Prefect server restarting: try again at the next turn
+                log.info("never-started check skipped: %s", exc)
+
+    thread = threading.Thread(target=loop, name="never-started-runs", daemon=True)
+    thread.start()
+    return thread
 
 
 def _same(existing, wanted: AutomationCore) -> bool:
