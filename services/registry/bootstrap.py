@@ -50,7 +50,7 @@ class KeyRingKeySource:
 
 
 def bootstrap(clock: Callable[[], datetime] | None = None, **overrides) -> RegistryContext:
-    own = {name: overrides.pop(name) for name in ("keys_dir", "token_ttl_seconds") if name in overrides}
+    own = {name: overrides.pop(name) for name in RegistrySettings.__dataclass_fields__ if name in overrides}
     own_settings = RegistrySettings.from_env(**own)
     context = RegistryContext(registry_settings(**overrides), OutboxMessage, own_settings=own_settings)
     if clock is not None:

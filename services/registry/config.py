@@ -31,13 +31,22 @@ class RegistrySettings:
     login_limit_per_address: str
 
     @classmethod
-    def from_env(cls, keys_dir: str | Path | None = None, token_ttl_seconds: int | None = None) -> RegistrySettings:
+    def from_env(cls, **overrides) -> RegistrySettings:
+        """From the environment; ``overrides`` (by field name, e.g. from a test's app config) win."""
+        environment = {
+            "keys_dir": os.environ.get("JWT_KEYS_DIR") or var_dir() / "keys",
+            "token_ttl_seconds": os.environ.get("ACCESS_TOKEN_TTL_SECONDS") or 900,
+            "rate_limit_storage_uri": os.environ.get("RATE_LIMIT_STORAGE_URI") or default_throttle_storage(),
+            "login_limit_per_account": os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT") or "10 per minute",
+            "login_limit_per_address": os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS") or "100 per minute",
+        }
+        values = {**environment, **{name: value for name, value in overrides.items() if value not in (None, "")}}
         return cls(
-            keys_dir=Path(keys_dir or os.environ.get("JWT_KEYS_DIR") or var_dir() / "keys"),
-            token_ttl_seconds=int(token_ttl_seconds or os.environ.get("ACCESS_TOKEN_TTL_SECONDS") or 900),
-            rate_limit_storage_uri=os.environ.get("RATE_LIMIT_STORAGE_URI") or default_throttle_storage(),
-            login_limit_per_account=os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT") or "10 per minute",
-            login_limit_per_address=os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS") or "100 per minute",
+            keys_dir=Path(values["keys_dir"]),
+            token_ttl_seconds=int(values["token_ttl_seconds"]),
+            rate_limit_storage_uri=values["rate_limit_storage_uri"],
+            login_limit_per_account=values["login_limit_per_account"],
+            login_limit_per_address=values["login_limit_per_address"],
         )
 
 
