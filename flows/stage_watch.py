@@ -116,44 +116,58 @@ def automations(silence: timedelta, start_silence: timedelta | None = None) -> l
     ]
 
 
-def revive_never_started(older_than: timedelta, now: datetime | None = None) -> list[UUID]:
-    """Platform runs PENDING for longer than ``older_than`` are set back to SCHEDULED (AwaitingRetry, due now).
+# A crashed run is run again at most this often; one that keeps crashing is left Crashed, for an operator.
+MAX_REVIVED_RUNS = 3
 
-    A run is PENDING from the moment a runner or worker takes it until its process starts; the watch's "never
-    started" window opens on the PENDING event. When the Prefect server dies just then, that event can be lost
-    with it (its event pipeline is in memory) while the state is already committed: seen in the production round,
-    a worker "failed to submit" a standstill-end run as the server died, and the run stayed PENDING, its call in
-    standstill. This check reads the states themselves, so it needs no event.
+
+def revive_stuck_runs(pending_for: timedelta, crashed_for: timedelta, now: datetime | None = None) -> list[UUID]:
+    """Platform runs PENDING for longer than ``pending_for``, or CRASHED for longer than ``crashed_for`` (and run
+    fewer than MAX_REVIVED_RUNS times), are set back to SCHEDULED (AwaitingRetry, due now).
+
+    The watches above act on events; when the Prefect server dies, the events of that moment can die with it (its
+    event pipeline is in memory) while the states are already committed. Seen in the production round: a worker
+    "failed to submit" a standstill-end run as the server died and the run stayed PENDING; in another, the worker
+    reported a run Crashed as the restarted server came up, before its triggers were loaded, and nothing ran it
+    again. Either way the call sat in standstill. This check reads the states themselves, so it needs no event.
     """
     now = now or datetime.now(UTC)
-    pending = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PENDING])))
+    stuck_states = FlowRunFilterStateType(any_=[StateType.PENDING, StateType.CRASHED])
     revived = []
     with get_client(sync_client=True) as client:
-        for run in client.read_flow_runs(flow_run_filter=pending, limit=200):
-            platform = "sscp" in run.tags or any(tag.startswith("stage:") for tag in run.tags)
-            if not platform or run.state is None or run.state.timestamp > now - older_than:
+        for run in client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=stuck_states))):
+            if not _is_stuck(run, now, pending_for, crashed_for):
                 continue
-            silent = f"never started: PENDING for {older_than.total_seconds():.0f} s (runner, worker or server died)"
-            again = Scheduled(scheduled_time=now, name=RUN_AGAIN, message=silent)
-            client.set_flow_run_state(run.id, again, force=True)
+            waited = now - run.state.timestamp
+            why = f"{run.state.name} for {waited.total_seconds():.0f} s: its runner, worker or the server died"
+            client.set_flow_run_state(run.id, Scheduled(scheduled_time=now, name=RUN_AGAIN, message=why), force=True)
             revived.append(run.id)
     return revived
 
 
-def keep_reviving_never_started(every_seconds: float = 30) -> threading.Thread:
-    """Run ``revive_never_started`` every ``every_seconds`` in a daemon thread (the flow bridge runs it)."""
-    older_than = timedelta(seconds=3 * heartbeat_seconds())
+def _is_stuck(run, now: datetime, pending_for: timedelta, crashed_for: timedelta) -> bool:
+    platform = "sscp" in run.tags or any(tag.startswith("stage:") for tag in run.tags)
+    if not platform or run.state is None:
+        return False
+    if run.state.type == StateType.PENDING:
+        return run.state.timestamp <= now - pending_for
+    return run.state.timestamp <= now - crashed_for and run.run_count < MAX_REVIVED_RUNS
+
+
+def keep_reviving_stuck_runs(every_seconds: float = 30) -> threading.Thread:
+    """Run ``revive_stuck_runs`` every ``every_seconds`` in a daemon thread (the flow bridge runs it): a PENDING
+    run is stuck after the watch's own "never started" window, a CRASHED one after the watch had its chance."""
+    pending_for, crashed_for = timedelta(seconds=3 * heartbeat_seconds()), timedelta(seconds=every_seconds)
 
     def loop() -> None:
         while True:
             time.sleep(every_seconds)
             try:
-                for run_id in revive_never_started(older_than):
-                    log.warning("flow run %s never started: scheduled again", run_id)
+                for run_id in revive_stuck_runs(pending_for, crashed_for):
+                    log.warning("flow run %s was stuck: scheduled again", run_id)
             except Exception as exc:  # the Prefect server restarting: try again at the next turn
-                log.info("never-started check skipped: %s", exc)
+                log.info("stuck-run check skipped: %s", exc)
 
-    thread = threading.Thread(target=loop, name="never-started-runs", daemon=True)
+    thread = threading.Thread(target=loop, name="stuck-runs", daemon=True)
     thread.start()
     return thread
 

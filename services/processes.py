@@ -62,10 +62,10 @@ def run_consumer(name: str) -> None:
 
 def run_bridge() -> None:
     from flows.bridge import QUEUE, start_stage_run
-    from flows.stage_watch import keep_reviving_never_started
+    from flows.stage_watch import keep_reviving_stuck_runs
     from services.common.settings import bus_url
 
-    keep_reviving_never_started()  # the runs a dying runner, worker or server left PENDING (flows/stage_watch.py)
+    keep_reviving_stuck_runs()  # runs a dying runner, worker or server left PENDING or CRASHED (flows/stage_watch.py)
     url = bus_url()
     _run(EventConsumer(bus.connect(url), QUEUE, start_stage_run), "flow-bridge", url)
 

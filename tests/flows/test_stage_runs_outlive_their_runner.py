@@ -30,7 +30,7 @@ from prefect.states import Completed, Crashed, Pending, Running, Scheduled
 from flows.evaluation_stage import evaluation_stage
 from flows.renewal_sweep import renewal_sweep
 from flows.scheduling import RUN_AGAIN, TenderRef
-from flows.stage_watch import PREFIX, revive_never_started, watch_stage_runs
+from flows.stage_watch import PREFIX, revive_stuck_runs, watch_stage_runs
 from tests.flows.test_renewal_sweep import events
 from tests.flows.test_stage_flows import DISTRICT, publish_tender, seed_people
 
@@ -201,26 +201,30 @@ def test_a_platform_run_its_runner_reports_crashed_is_scheduled_again(watch):
     assert again.state.state_details.scheduled_time <= datetime.now(UTC) + timedelta(seconds=5), "due now"
 
 
-def test_a_platform_run_left_pending_is_scheduled_again_without_any_event(prefect_server):
-    """The Prefect server died as a worker handed a run over: the run is PENDING and the event the watch waits for
-    was lost with the server. The never-started check (run by the flow bridge) reads states, not events."""
+def test_a_platform_run_left_pending_or_crashed_is_scheduled_again_without_any_event(prefect_server):
+    """The Prefect server died as a worker handed a run over: the run is PENDING (or reported CRASHED as the server
+    came back) and the event a watch waits for was lost with the server. The stuck-run check (run by the flow
+    bridge) reads states, not events."""
     ours = renewal_sweep.to_deployment(name="sweep-left-pending", tags=["sscp"]).apply()
     other = evaluation_stage.to_deployment(name="not-the-platforms").apply()
     later = datetime.now(UTC) + timedelta(days=1)
     with get_client(sync_client=True) as client:
         stuck = client.create_flow_run_from_deployment(ours, state=Scheduled(scheduled_time=later))
+        crashed = client.create_flow_run_from_deployment(ours, state=Scheduled(scheduled_time=later))
         parameters = {"tender_id": 1, "ocid": "ocds-sscp01-1"}
         foreign = client.create_flow_run_from_deployment(
             other, parameters=parameters, state=Scheduled(scheduled_time=later)
         )
         for run in (stuck, foreign):
             client.set_flow_run_state(run.id, Pending(), force=True)
+        client.set_flow_run_state(crashed.id, Crashed(message="Process exited with status code: 1."), force=True)
 
-    assert revive_never_started(timedelta(minutes=5)) == [], "a run just taken is left to start"
-    revived = revive_never_started(timedelta(0), now=datetime.now(UTC) + timedelta(seconds=1))
+    just = timedelta(minutes=5)
+    assert revive_stuck_runs(just, just) == [], "a run just taken is left to start, one just crashed to the watch"
+    revived = revive_stuck_runs(timedelta(0), timedelta(0), now=datetime.now(UTC) + timedelta(seconds=1))
 
-    assert revived == [stuck.id]
-    assert read_run(stuck.id).state.name == RUN_AGAIN
+    assert sorted(revived) == sorted([stuck.id, crashed.id])
+    assert read_run(stuck.id).state.name == RUN_AGAIN and read_run(crashed.id).state.name == RUN_AGAIN
     assert read_run(foreign.id).state.type == StateType.PENDING, "not a platform run: not ours to touch"
 
 
