@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from demo.cast import cso
+from demo.documents import attach, pdf
 from demo.platform import Api
 from demo.seed import Cast
 
@@ -98,6 +99,21 @@ class Delivery:
                 "narrative": "Servicii prestate conform planurilor individuale de îngrijire.",
             }
             report = api.ok("POST", "contracting", f"{self.path}/reports", headers, "file report", json=body)
+            evidence = pdf(
+                f"Raport trimestrial {number}: contract {self.contract_id}", f"{served} beneficiari deserviti."
+            )
+            attach(
+                api,
+                headers,
+                self.contract["tender_id"],
+                f"raport-{number}.pdf",
+                "Dovezi: fișe de monitorizare",
+                evidence,
+                "attach report evidence",
+                kind="report",
+                owner_id=report["id"],
+                document_type="physicalProgressReport",
+            )
             api.ok("POST", "contracting", f"{self.path}/reports/{report['id']}/accept", authority, "accept report")
             self.reported.add(number)
             name = cso(self.cso_key).name

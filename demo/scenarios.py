@@ -281,6 +281,18 @@ class Scenario:
             "POST", "contracting", f"/tenders/{self.tender['id']}/complaints", headers, "complain", json=body
         )
         self.complaint_id, self.upheld_award = complaint["id"], live[0]["id"]
+        grounds = pdf("Contestatie: grila de evaluare", "Punctajele de calitate comparate cu caietul de sarcini.")
+        attach(
+            api,
+            headers,
+            self.tender["id"],
+            "contestatie.pdf",
+            "Motivarea contestației",
+            grounds,
+            f"{self.name}: attach complaint grounds",
+            kind="complaint",
+            owner_id=complaint["id"],
+        )
         self.note(f"{cso(loser.cso).name} lodged a complaint during the standstill")
 
     def _uphold(self, api: Api, cast: Cast, authority: dict) -> None:

@@ -259,7 +259,7 @@ def _check_may_attach(call: Call, tender: Tender, command: AttachDocument) -> Bi
     }[kind]
     owner = session.get(owner_model, owner_id or 0)
     if owner is None or owner.tender_id != tender.id:
-        raise Invalid("owner_id", f"{kind} {owner_id} is not a {kind} of call {tender.id}")
+        raise Invalid("owner_id", f"call {tender.id} has no {kind.replace('_', ' ')} {owner_id}")
     return None
 
 

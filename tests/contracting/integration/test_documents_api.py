@@ -177,6 +177,11 @@ def test_a_bid_document_is_sealed_until_the_deadline_and_public_after_the_award_
     assert readers(driver, evidence.json["document"]["id"]) == {"rival", "department", "operator"}
     not_theirs = upload(driver, driver.tokens.cso[7], PNG, "x.png", kind="complaint", owner_id=complaint["id"])
     assert not_theirs.status_code == 404, "another bidder's complaint does not exist for it"
+    ruling = upload(
+        driver, driver.tokens.authority, TERMS, "decizie.pdf", kind="complaint_ruling", owner_id=complaint["id"]
+    )
+    assert ruling.status_code == 201, ruling.json
+    assert "public" in readers(driver, ruling.json["document"]["id"]), "a ruling is public, as the decision is"
 
 
 def test_a_bidder_replaces_and_removes_its_files_until_the_deadline_only(driver):
@@ -237,3 +242,62 @@ def test_only_the_calls_department_attaches_to_it(driver):
 def _own_bid(driver, provider_id: int) -> dict:
     bids = driver.client.get(f"{driver.url}/bids", headers=driver.tokens.cso[provider_id]).json["bids"]
     return bids[0]
+
+
+def test_clarification_and_amendment_files_are_the_calls_public_documents(on_both):
+    driver = on_both
+    driver.publish()
+    question = driver.client.post(
+        f"{driver.url}/questions", json={"question": "Se acceptă consorții?"}, headers=driver.tokens.cso[8]
+    ).json
+    answer = upload(
+        driver, driver.tokens.authority, TERMS, "raspuns.pdf", kind="clarification", owner_id=question["id"]
+    )
+    assert answer.status_code == 201, answer.json
+    assert answer.json["document"]["document_type"] == "clarifications"
+    amendment = driver.client.post(
+        f"{driver.url}/amendments", json={"rationale": "Caiet revizuit"}, headers=driver.tokens.authority
+    ).json
+    revised = upload(driver, driver.tokens.authority, PNG, "plan.png", kind="amendment", owner_id=amendment["id"])
+    assert revised.status_code == 201, revised.json
+    for document in (answer.json["document"], revised.json["document"]):
+        assert "public" in readers(driver, document["id"]) and "rival" in readers(driver, document["id"])
+    wrong_owner = upload(driver, driver.tokens.authority, PNG, "plan.png", kind="amendment", owner_id=999)
+    assert wrong_owner.status_code == 422, wrong_owner.json
+    assert f"call {driver.tender['id']} has no amendment 999" in str(wrong_owner.json)
+
+
+def scored_on(driver):
+    """As the ``scored`` fixture, on any driver (both databases)."""
+    driver.publish()
+    for provider_id, price in zip(BIDDERS, ("9000.00", "10000.00", "8000.00"), strict=True):
+        assert driver.bid(provider_id, unit_price=price).status_code == 201
+    driver.seat_committee()
+    driver.close()
+    ids = driver.eligible_bid_ids()
+    driver.evaluate({ids[0]: "90", ids[1]: "80", ids[2]: "60"})
+    return driver
+
+
+def test_a_signed_contract_is_public_and_report_evidence_stays_with_the_parties_and_operators(on_both):
+    from tests.contracting.integration.test_reports_api import file_report, to_active
+
+    driver = to_active(scored_on(on_both))
+    contract = driver.contract
+    signed = upload(
+        driver, driver.tokens.authority, TERMS, "contract.pdf", kind="contract", owner_id=contract["id"], title="Semnat"
+    )
+    assert signed.status_code == 201, signed.json
+    assert "public" in readers(driver, signed.json["document"]["id"])
+    assert driver.events("contract.document_added")[-1].payload["provider_id"] == contract["provider_id"]
+
+    report = file_report(driver)
+    assert report.status_code == 201, report.json
+    evidence = upload(
+        driver, driver.tokens.cso[5], PNG, "fise.png", kind="report", owner_id=report.json["id"], title="Fișe"
+    )
+    assert evidence.status_code == 201, evidence.json
+    assert readers(driver, evidence.json["document"]["id"]) == {"author", "department", "operator"}
+    assert (
+        upload(driver, driver.tokens.cso[6], PNG, "x.png", kind="report", owner_id=report.json["id"]).status_code == 404
+    )
