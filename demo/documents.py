@@ -56,14 +56,30 @@ def listed(api: Api, headers: dict | None, tender_id: int) -> list[dict]:
     return api.ok("GET", "contracting", f"/tenders/{tender_id}/documents", headers, "list documents")
 
 
-def check_public_documents(api: Api, tender_ids: list[int]) -> int:
-    """Download every public document without a token; each must hash to what the platform states. Returns how
-    many were checked (a mismatch or a refusal fails the round)."""
-    checked = 0
-    for tender_id in tender_ids:
-        for document in listed(api, None, tender_id):
-            download = api.http.get(document["url"])
-            if download.status_code != 200 or hashlib.sha256(download.content).hexdigest() != document["sha256"]:
-                raise StepFailed(f"public document {document['url']} did not download as stated")
-            checked += 1
-    return checked
+def check_public_documents(api: Api, tenders: list[dict]) -> tuple[int, int]:
+    """Download without a token every public document, as the API lists them and as each call's OCDS record
+    lists them; each must hash to what the platform states (a mismatch or a refusal fails the round). Returns
+    how many of each were checked."""
+    listed_count = ocds_count = 0
+    for tender in tenders:
+        for document in listed(api, None, tender["id"]):
+            _check(api, document["url"], document["sha256"])
+            listed_count += 1
+        record = api.ok("GET", "contracting", "/ocds/records", None, "OCDS record", params={"ocid": tender["ocid"]})
+        for document in ocds_documents(record["records"][0]["compiledRelease"]):
+            _check(api, document["url"], document["description"].removeprefix("SHA-256: "))
+            ocds_count += 1
+    return listed_count, ocds_count
+
+
+def ocds_documents(release: dict) -> list[dict]:
+    """The stored documents a compiled release lists (the call's, its awards', its contracts')."""
+    sections = [release.get("tender", {}), *release.get("awards", []), *release.get("contracts", [])]
+    found = [d for section in sections for d in section.get("documents", [])]
+    return [d for d in found if d.get("url") and str(d.get("description", "")).startswith("SHA-256: ")]
+
+
+def _check(api: Api, url: str, sha256: str) -> None:
+    download = api.http.get(url)
+    if download.status_code != 200 or hashlib.sha256(download.content).hexdigest() != sha256:
+        raise StepFailed(f"public document {url} did not download as stated (HTTP {download.status_code})")

@@ -201,8 +201,9 @@ def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Pro
     problems = check_outcomes(api, cast, scenarios)
     if problems:
         raise StepFailed("; ".join(problems))
-    checked = check_public_documents(api, [scenario.tender["id"] for scenario in scenarios])
+    checked, in_ocds = check_public_documents(api, [scenario.tender for scenario in scenarios])
     progress.done(f"{checked} public documents download without a token and hash to what the platform states")
+    progress.done(f"{in_ocds} documents listed in the OCDS records download as their url says, hash as stated")
     progress.done(f"every tender reached its expected outcome in {progress.elapsed():.0f}s")
     click.echo(f"  Prefect UI: {prefect_api_url().removesuffix('/api')}/runs  (filter by tag tender:<id>)")
     click.echo(

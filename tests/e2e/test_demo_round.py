@@ -67,6 +67,8 @@ def assert_round_outcomes(output: str) -> None:
     # proposals are public, each downloaded without a token and checked against its stated SHA-256.
     checked = re.search(r"✓ (\d+) public documents download without a token and hash to what", output)
     assert checked and int(checked.group(1)) >= 10, output[-3000:]
+    in_ocds = re.search(r"✓ (\d+) documents listed in the OCDS records download as their url says", output)
+    assert in_ocds and int(in_ocds.group(1)) >= 10, output[-3000:]
     # No red run in the Prefect UI: an unsuccessful call's award stage ends Completed too (issue 14 #1).
     assert re.search(r"✓ 0 failed or crashed flow runs \(of [1-9]\d*\)", output), output[-3000:]
     assert "all processes stopped" in output
