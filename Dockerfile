@@ -57,8 +57,8 @@ COPY --from=builder /opt/venv /opt/venv
 COPY deploy/ /app/deploy/
 
 # VAR_DIR must be writable by the service user. /app/var/keys exists in the image so that a named
-# volume mounted there (registry-api's signing keys) is created owned by the service user.
-RUN mkdir -p /app/var/keys /app/var/prefect \
+# volume mounted there (registry-api's signing keys, contracting-api's documents) is created owned by the service user.
+RUN mkdir -p /app/var/keys /app/var/prefect /app/var/documents \
     && chown -R sscp:sscp /app/var \
     && chmod 0700 /app/var/keys
 

@@ -53,7 +53,7 @@ INFRASTRUCTURE_IMAGES = {
     "rabbitmq": "rabbitmq:3.13-management",
 }
 DATABASES = {"registry", "contracting", "notifications", "prefect"}
-NAMED_VOLUMES = {"pgdata", "rabbitmq-data", "jwt-keys"}
+NAMED_VOLUMES = {"pgdata", "rabbitmq-data", "jwt-keys", "documents"}
 
 # Must never carry a default: compose has to refuse to start without them.
 SECRET_VARIABLES = {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "FLOWS_SERVICE_PASSWORD", "OPERATOR_PASSWORD"}
@@ -443,6 +443,7 @@ def test_named_volumes_are_declared_and_mounted_where_the_data_lives():
     assert used == NAMED_VOLUMES, f"declared but unused: {NAMED_VOLUMES - used}"
     assert ("pgdata", "/var/lib/postgresql/data") in volume_mounts(compose["services"]["postgres"])
     assert ("rabbitmq-data", "/var/lib/rabbitmq") in volume_mounts(compose["services"]["rabbitmq"])
+    assert ("documents", "/app/var/documents") in volume_mounts(compose["services"]["contracting-api"])
 
 
 def test_the_signing_keys_volume_is_mounted_only_where_keys_are_made_or_used():
