@@ -92,6 +92,10 @@ def _run(consumer: EventConsumer, process_name: str, url: str) -> None:
     consumer.on_iteration = between_messages
     log.info("consuming %s", consumer.queue_name)
     consumer.run()
+    if tidy:
+        # A clean stop: every message handled was acked (kombu restores any other as a new row), so the next start
+        # has only what this one could not see to restore, not the acked history since the last purge.
+        tidy.purge()
 
 
 class BrokerlessQueueTidy:
@@ -108,8 +112,11 @@ class BrokerlessQueueTidy:
 
     def purge_now_and_then(self) -> None:
         if time.monotonic() - self.last_purge >= self.every_seconds:
-            bus.purge_consumed(self.url, self.queue_name)
-            self.last_purge = time.monotonic()
+            self.purge()
+
+    def purge(self) -> None:
+        bus.purge_consumed(self.url, self.queue_name)
+        self.last_purge = time.monotonic()
 
 
 def _safe(url: str) -> str:

@@ -15,7 +15,9 @@ from deploy.supervisor import free_port
 ROOT = Path(__file__).resolve().parents[2]
 SSCP = Path(sys.executable).parent / "sscp"
 
-pytestmark = pytest.mark.e2e
+# A whole demo round (its own round limit is 420 s, its subprocess 840 s): the 300 s default is too close on a
+# loaded 2-core machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 
 def demo_environment(tmp_path: Path) -> dict[str, str]:
