@@ -217,9 +217,8 @@ def driver(contracting_app, clock, tokens) -> Driver:
     return Driver(contracting_app, clock, tokens)
 
 
-@pytest.fixture
-def scored(driver) -> Driver:
-    """A tender with three eligible bids, scored by a full committee, ready for the award decision."""
+def score(driver: Driver) -> Driver:
+    """Three eligible bids, scored by a full committee, ready for the award decision (on any driver)."""
     driver.publish()
     for provider_id, price in zip(BIDDERS, ("9000.00", "10000.00", "8000.00"), strict=True):
         assert driver.bid(provider_id, unit_price=price).status_code == 201
@@ -228,6 +227,12 @@ def scored(driver) -> Driver:
     ids = driver.eligible_bid_ids()
     driver.evaluate({ids[0]: "90", ids[1]: "80", ids[2]: "60"})
     return driver
+
+
+@pytest.fixture
+def scored(driver) -> Driver:
+    """A tender with three eligible bids, scored by a full committee, ready for the award decision."""
+    return score(driver)
 
 
 @pytest.fixture

@@ -92,13 +92,18 @@ def _provider_id(call: Call) -> int:
 
 def _own_standing_bid(call: Call, tender_id: int, bid_id: int) -> tuple[Tender, Bid]:
     tender = load_tender(call, tender_id)
-    bid = call.uow.session.get(Bid, bid_id)
+    return tender, own_standing_bid(call, tender, bid_id)
+
+
+def own_standing_bid(call: Call, tender: Tender, bid_id: int | None) -> Bid:
+    """The caller's own active bid on the (locked) tender, while bids are taken; a bid not theirs does not exist."""
+    bid = call.uow.session.get(Bid, bid_id or 0)
     if bid is None or bid.tender_id != tender.id or bid.provider_id != _provider_id(call):
         raise NotFound(f"bid {bid_id} does not exist")
     rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
     if bid.status != rules.ACTIVE:
         raise Conflict(f"bid {bid_id} is {bid.status}: submit a new one", current_status=bid.status)
-    return tender, bid
+    return bid
 
 
 def _lot_of(call: Call, tender: Tender, lot_id: int) -> Lot:

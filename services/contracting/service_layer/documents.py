@@ -20,13 +20,12 @@ from services.contracting.adapters.orm_contracts import Contract, MonitoringRepo
 from services.contracting.adapters.orm_documents import Document
 from services.contracting.adapters.orm_evaluation import Award, Bid, CommitteeMember, Complaint
 from services.contracting.adapters.orm_tendering import Amendment, Question, Tender
-from services.contracting.domain import bids as bid_rules
 from services.contracting.domain import documents as rules
 from services.contracting.domain import tender_status
 from services.contracting.domain.bids import Receipt
 from services.contracting.domain.documents import CallStage, DocumentFacts, Reader
 from services.contracting.service_layer.base import Call, event, lifecycle_of, load_tender, record, utc
-from services.contracting.service_layer.bids import commit_bid_change
+from services.contracting.service_layer.bids import commit_bid_change, own_standing_bid
 
 ACTIVE, REPLACED, REMOVED = "active", "replaced", "removed"
 # The department's documents may be attached while the call is at these statuses (by the clock)
@@ -126,7 +125,7 @@ def remove(call: Call, document_id: int) -> Attached:
         if document is None or document.kind != rules.BID or not _is_author(call, document):
             raise NotFound(f"document {document_id} does not exist")
         tender = load_tender(call, document.tender_id, scoped=False)
-        bid = _own_active_bid(call, tender, document.owner_id)
+        bid = own_standing_bid(call, tender, document.owner_id)
         if document.status != ACTIVE:
             raise Conflict(f"document {document_id} is {document.status}", current_status=document.status)
         document.status, document.modified_at = REMOVED, call.now
@@ -225,7 +224,7 @@ def _check_may_attach(call: Call, tender: Tender, command: AttachDocument) -> Bi
         if call.role != "cso":
             raise Forbidden(f"only the CSO that filed it attaches documents to a {kind}")
         if kind == rules.BID:
-            return _own_active_bid(call, tender, owner_id)
+            return own_standing_bid(call, tender, owner_id)
         if kind == "complaint":
             complaint = session.get(Complaint, owner_id or 0)
             theirs = complaint is not None and complaint.provider_id == call.principal.provider_id
@@ -261,16 +260,6 @@ def _check_may_attach(call: Call, tender: Tender, command: AttachDocument) -> Bi
     if owner is None or owner.tender_id != tender.id:
         raise Invalid("owner_id", f"call {tender.id} has no {kind.replace('_', ' ')} {owner_id}")
     return None
-
-
-def _own_active_bid(call: Call, tender: Tender, bid_id: int | None) -> Bid:
-    bid = call.uow.session.get(Bid, bid_id or 0)
-    if bid is None or bid.tender_id != tender.id or bid.provider_id != call.principal.provider_id:
-        raise NotFound(f"bid {bid_id} does not exist")
-    bid_rules.check_window(tender.status, utc(tender.submission_deadline), call.now)
-    if bid.status != bid_rules.ACTIVE:
-        raise Conflict(f"bid {bid_id} is {bid.status}: submit a new one", current_status=bid.status)
-    return bid
 
 
 def _replaced(call: Call, tender: Tender, command: AttachDocument) -> Document | None:

@@ -14,7 +14,7 @@ import pytest
 from services.common.migrations import upgrade
 from services.contracting.entrypoints.api import create_app
 from tests.clock import Clock
-from tests.contracting.conftest import BIDDERS, EVALUATORS, START, Driver, seed_market
+from tests.contracting.conftest import BIDDERS, EVALUATORS, START, Driver, score, seed_market
 
 TERMS = b"%PDF-1.4\n% Caiet de sarcini: ingrijire la domiciliu\n%%EOF\n"
 PROPOSAL = b"%PDF-1.4\n% Propunere tehnica AO Grija 5\n%%EOF\n"
@@ -267,22 +267,10 @@ def test_clarification_and_amendment_files_are_the_calls_public_documents(on_bot
     assert f"call {driver.tender['id']} has no amendment 999" in str(wrong_owner.json)
 
 
-def scored_on(driver):
-    """As the ``scored`` fixture, on any driver (both databases)."""
-    driver.publish()
-    for provider_id, price in zip(BIDDERS, ("9000.00", "10000.00", "8000.00"), strict=True):
-        assert driver.bid(provider_id, unit_price=price).status_code == 201
-    driver.seat_committee()
-    driver.close()
-    ids = driver.eligible_bid_ids()
-    driver.evaluate({ids[0]: "90", ids[1]: "80", ids[2]: "60"})
-    return driver
-
-
 def test_a_signed_contract_is_public_and_report_evidence_stays_with_the_parties_and_operators(on_both):
     from tests.contracting.integration.test_reports_api import file_report, to_active
 
-    driver = to_active(scored_on(on_both))
+    driver = to_active(score(on_both))
     contract = driver.contract
     signed = upload(
         driver, driver.tokens.authority, TERMS, "contract.pdf", kind="contract", owner_id=contract["id"], title="Semnat"
