@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SERVICE_PORTS = {"registry": 5001, "contracting": 5002, "notifications": 5003}
+SERVICE_PORTS = {"portal": 5000, "registry": 5001, "contracting": 5002, "notifications": 5003}
 
 # The settings that tie a process to one running platform: its databases, bus, peers, keys, secrets and server
 # shape. A child started for another platform (a test's, a benchmark's) must not inherit them from the caller's

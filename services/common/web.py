@@ -247,7 +247,7 @@ def create_service_app(
         # Read by flask-smorest's paginate() wrapper at request time, so an instance attribute is enough.
         blueprint.PAGINATION_ARGUMENTS_PARSER = pagination_parser
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
-    app.register_blueprint(_health_blueprint(list(readiness_checks), list(readiness_warnings)))
+    app.register_blueprint(health_blueprint(list(readiness_checks), list(readiness_warnings)))
     app.register_blueprint(api_docs.swagger_ui_assets())
     app.before_request(_refuse_unknown_query_parameters(error_responses.query_parameters))
     app.before_request(_refuse_unreadable_json)
@@ -277,7 +277,7 @@ def _refuse_unreadable_json() -> None:
         abort(400, message="the body is not valid JSON", messages={"json": {"_schema": ["Invalid JSON body."]}})
 
 
-def _health_blueprint(checks: list[ReadinessCheck], warnings: list[ReadinessWarning]) -> Blueprint:
+def health_blueprint(checks: list[ReadinessCheck], warnings: list[ReadinessWarning]) -> Blueprint:
     health = Blueprint("health", __name__)
 
     @health.get("/healthz")

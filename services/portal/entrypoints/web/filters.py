@@ -1,0 +1,123 @@
+"""Jinja filters and globals: money, dates in Europe/Chisinau, time left, and names in the person's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask_babel import format_datetime, lazy_gettext, ngettext
+
+from services.portal.adapters.api_client import ServiceDown
+from services.portal.adapters.reference_cache import cached, label
+from services.portal.domain.deadlines import parse_moment, time_left
+from services.portal.domain.money import format_mdl
+from services.portal.entrypoints.web.requests import choose_language, public_api
+
+_ = lazy_gettext
+
+TENDER_STATUS_LABELS = {
+    "draft": _("Draft"),
+    "active.enquiries": _("Questions period"),
+    "active.tendering": _("Open for bids"),
+    "active.evaluation": _("Evaluation"),
+    "active.standstill": _("Standstill"),
+    "active.contract_pending": _("Contracting"),
+    "complete": _("Complete"),
+    "unsuccessful": _("Unsuccessful"),
+    "cancelled": _("Cancelled"),
+    # The public listing speaks OCDS
+    "planned": _("Planned"),
+    "active": _("Active"),
+    "withdrawn": _("Withdrawn"),
+}
+
+BID_STATUS_LABELS = {
+    "pending": _("Submitted"),
+    "active": _("Submitted"),
+    "submitted": _("Submitted"),
+    "withdrawn": _("Withdrawn"),
+    "invalid": _("Needs re-confirmation"),
+    "unsuccessful": _("Not successful"),
+    "disqualified": _("Disqualified"),
+}
+
+
+def districts() -> list[dict]:
+    return cached("districts", lambda: public_api().get("registry", "/districts"))
+
+
+def service_types() -> list[dict]:
+    return cached("service-types", lambda: public_api().get("registry", "/service-types"))
+
+
+def _name_of(rows_of, code: str | None) -> str:
+    if not code:
+        return "—"
+    try:
+        rows = rows_of()
+    except ServiceDown:
+        return code
+    row = next((row for row in rows if row.get("code") == code), None)
+    return label(row, choose_language()) if row else code
+
+
+def district_name(code: str | None) -> str:
+    return _name_of(districts, code)
+
+
+def service_name(code: str | None) -> str:
+    return _name_of(service_types, code)
+
+
+def money(value: object) -> str:
+    return format_mdl(value, choose_language())
+
+
+def moment(value: object, style: str = "medium") -> str:
+    parsed = parse_moment(value)
+    return format_datetime(parsed, style) if parsed else "—"
+
+
+def countdown(value: object) -> str:
+    left = time_left(datetime.now(UTC), parse_moment(value))
+    if left is None:
+        return str(_("closed"))
+    if left.days:
+        return ngettext("%(num)d day", "%(num)d days", left.days) + " " + ngettext(
+            "%(num)d hour", "%(num)d hours", left.hours
+        )
+    return ngettext("%(num)d hour", "%(num)d hours", left.hours) + " " + ngettext(
+        "%(num)d minute", "%(num)d minutes", left.minutes
+    )
+
+
+def translated_title(item: dict) -> str:
+    """A call's title in the person's language when the department gave one, else the Romanian."""
+    return item.get(f"title_{choose_language()}") or item.get("title") or ""
+
+
+def status_label(status: str | None) -> str:
+    return str(TENDER_STATUS_LABELS.get(status or "", status or "—"))
+
+
+def bid_status_label(status: str | None) -> str:
+    return str(BID_STATUS_LABELS.get(status or "", status or "—"))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        money=money,
+        moment=moment,
+        countdown=countdown,
+        district=district_name,
+        service=service_name,
+        status=status_label,
+        bid_status=bid_status_label,
+        title=translated_title,
+    )
+    from services.portal.entrypoints.web.messages import person_message  # messages words statuses with these filters
+
+    app.jinja_env.globals.update(
+        districts=districts, service_types=service_types, label=label, person_message=person_message
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
