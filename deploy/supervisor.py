@@ -294,7 +294,7 @@ def restarts_in(event_log: str) -> dict[str, ProcessRestarts]:
 
 
 def readiness_probes() -> dict[str, str]:
-    probes = {name: f"{service_url(name)}/readyz" for name in ("registry", "contracting", "notifications")}
+    probes = {name: f"{service_url(name)}/readyz" for name in ("registry", "contracting", "notifications", "portal")}
     probes["prefect"] = f"{prefect_api_url()}/health"
     return probes
 

@@ -11,7 +11,7 @@ from services.common.bootstrap import ServiceContext
 from services.registry.adapters import throttle_storage  # noqa: F401 (registers the log-in throttle's sqla+… stores)
 from services.registry.adapters.keys import KeyRing
 from services.registry.adapters.orm import OutboxMessage, User
-from services.registry.adapters.tokens import issue_access_token
+from services.registry.adapters.tokens import issue_access_token, session_start
 from services.registry.config import RegistrySettings, registry_settings
 
 
@@ -23,13 +23,23 @@ class RegistryContext(ServiceContext):
     def key_ring(self) -> KeyRing:
         return KeyRing(self.own_settings.keys_dir)
 
-    def access_token(self, user: User) -> str:
-        """A signed access token for ``user``, valid for the configured TTL, with the current signing key."""
+    def access_token(self, user: User, signed_in_at: datetime | None = None, ttl_seconds: int | None = None) -> str:
+        """A signed access token for ``user``, valid for ``ttl_seconds`` (default: the configured TTL), with the
+        current signing key; ``signed_in_at`` is a refreshed session's start (default: now, a fresh sign-in)."""
         settings = self.settings
-        ttl = self.own_settings.token_ttl_seconds
+        ttl = self.own_settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
         return issue_access_token(
-            user, self.key_ring.signing_key(), ttl, settings.token_issuer, settings.token_audience
+            user,
+            self.key_ring.signing_key(),
+            ttl,
+            settings.token_issuer,
+            settings.token_audience,
+            signed_in_at=signed_in_at,
         )
+
+    def session_start(self, verified_token: str) -> datetime | None:
+        """When the session of an already verified token began (its auth_time), for POST /auth/refresh."""
+        return session_start(verified_token)
 
     def local_verifier(self) -> TokenVerifier:
         """The registry checks its own tokens against its own keys, without an HTTP round trip."""

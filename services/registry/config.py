@@ -21,11 +21,13 @@ def default_throttle_storage() -> str:
 @dataclass(frozen=True)
 class RegistrySettings:
     """The registry's own settings, read once from the environment: JWT_KEYS_DIR, ACCESS_TOKEN_TTL_SECONDS (900),
+    SESSION_MAX_SECONDS (43200: how long after signing in POST /auth/refresh still renews a token),
     RATE_LIMIT_STORAGE_URI, LOGIN_RATE_LIMIT_PER_ACCOUNT ("10 per minute"), LOGIN_RATE_LIMIT_PER_ADDRESS ("100 per
     minute")."""
 
     keys_dir: Path
     token_ttl_seconds: int
+    session_max_seconds: int
     rate_limit_storage_uri: str
     login_limit_per_account: str
     login_limit_per_address: str
@@ -36,6 +38,7 @@ class RegistrySettings:
         environment = {
             "keys_dir": os.environ.get("JWT_KEYS_DIR") or var_dir() / "keys",
             "token_ttl_seconds": os.environ.get("ACCESS_TOKEN_TTL_SECONDS") or 900,
+            "session_max_seconds": os.environ.get("SESSION_MAX_SECONDS") or 12 * 3600,
             "rate_limit_storage_uri": os.environ.get("RATE_LIMIT_STORAGE_URI") or default_throttle_storage(),
             "login_limit_per_account": os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT") or "10 per minute",
             "login_limit_per_address": os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS") or "100 per minute",
@@ -44,6 +47,7 @@ class RegistrySettings:
         return cls(
             keys_dir=Path(values["keys_dir"]),
             token_ttl_seconds=int(values["token_ttl_seconds"]),
+            session_max_seconds=int(values["session_max_seconds"]),
             rate_limit_storage_uri=values["rate_limit_storage_uri"],
             login_limit_per_account=values["login_limit_per_account"],
             login_limit_per_address=values["login_limit_per_address"],

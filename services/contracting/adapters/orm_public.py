@@ -7,11 +7,12 @@ read another module's tables at request time: the public API and the exports ser
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.contracting.adapters.base import Base
+from services.contracting.adapters.base import Base, Hundredths
 
 FEED_HEAD_ID = 1
 
@@ -59,9 +60,19 @@ class OcdsRelease(Base):
 
 
 class OcdsRecord(Base):
-    """The compiled release of one contracting process (ocdsmerge over its releases), kept current."""
+    """The compiled release of one contracting process (ocdsmerge over its releases), kept current.
+
+    Beside it, what the public search filters and sorts on (domain/call_search.py), copied out of the compiled
+    release at each recompilation so the listing is one indexed query, never a scan of the JSON.
+    """
 
     __tablename__ = "ocds_records"
+    # The listing's sorts page through these in order (newest first, soonest deadline, largest budget).
+    __table_args__ = (
+        Index("ix_ocds_records_first_date", "first_date", "ocid"),
+        Index("ix_ocds_records_submission_deadline", "submission_deadline", "ocid"),
+        Index("ix_ocds_records_budget_amount", "budget_amount", "ocid"),
+    )
 
     ocid: Mapped[str] = mapped_column(String(120), primary_key=True)
     tender_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -72,3 +83,10 @@ class OcdsRecord(Base):
     last_position: Mapped[int] = mapped_column(BigInteger)
     release_count: Mapped[int] = mapped_column(Integer)
     compiled: Mapped[dict] = mapped_column(JSON)
+    service_type: Mapped[str | None] = mapped_column(String(60), index=True)
+    budget_amount: Mapped[Decimal | None] = mapped_column(Hundredths)  # MDL, the sum of the lots' budgets
+    currency: Mapped[str | None] = mapped_column(String(3))
+    submission_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lot_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The title case-folded in Python, so the search is case-insensitive beyond ASCII on SQLite too.
+    title_search: Mapped[str | None] = mapped_column(Text)

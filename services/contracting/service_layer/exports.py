@@ -1,5 +1,6 @@
-"""What the public reads and downloads, from the compiled OCDS records: calls, clarifications, awards, contracts
-with their accepted monitoring reports, and the bulk award and contract exports per district and year.
+"""What the public reads and downloads, from the compiled OCDS records: calls (searched by district, status,
+service, budget, deadline and title), clarifications, awards, contracts with their accepted monitoring reports,
+and the bulk award and contract exports per district and year.
 """
 
 from __future__ import annotations
@@ -7,14 +8,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import defer, sessionmaker
 
 from services.common.errors import NotFound
 from services.common.pagination import Page, page_of
 from services.contracting.adapters.orm_public import OcdsRecord
+from services.contracting.domain import call_search
+from services.contracting.service_layer.base import utc
 
 AWARD_COLUMNS = (
     "ocid",
@@ -50,17 +55,59 @@ CONTRACT_COLUMNS = (
 )
 
 
-def published_calls(
-    session_factory: sessionmaker, district_code: str | None, status: str | None, first: int, size: int
-) -> Page:
-    """Published processes, newest first (a draft has no release, so it is never here)."""
-    query = select(OcdsRecord)
-    if district_code:
-        query = query.where(OcdsRecord.district_code == district_code)
-    if status:
-        query = query.where(OcdsRecord.status == status)
+@dataclass(frozen=True)
+class CallSearch:
+    """The public search's filters (each left out when None) and its order (one of CALL_SORTS)."""
+
+    district_code: str | None = None
+    status: str | None = None
+    service_type: str | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    deadline_from: datetime | None = None
+    deadline_to: datetime | None = None
+    q: str | None = None
+    sort: str = "newest"
+
+
+# Each order ends on the ocid so that pages never overlap; the indexes of ocds_records follow these orders. Calls
+# with no deadline or no budget come last in the orders by them.
+CALL_SORTS = {
+    "newest": (OcdsRecord.first_date.desc(), OcdsRecord.ocid.desc()),
+    "deadline": (OcdsRecord.submission_deadline.asc().nulls_last(), OcdsRecord.ocid),
+    "budget_desc": (OcdsRecord.budget_amount.desc().nulls_last(), OcdsRecord.ocid),
+    "budget_asc": (OcdsRecord.budget_amount.asc().nulls_last(), OcdsRecord.ocid),
+}
+
+
+def published_calls(session_factory: sessionmaker, search: CallSearch, first: int, size: int) -> Page:
+    """Published processes matching the search, in its order (a draft has no release, so it is never here)."""
+    # The compiled release is the bulk of a row and no summary shows it.
+    query = select(OcdsRecord).options(defer(OcdsRecord.compiled), defer(OcdsRecord.title_search))
+    for condition in _call_conditions(search):
+        query = query.where(condition)
     with session_factory() as session:
-        return page_of(session, query.order_by(OcdsRecord.first_date.desc(), OcdsRecord.ocid.desc()), first, size)
+        return page_of(session, query.order_by(*CALL_SORTS[search.sort]), first, size)
+
+
+def _call_conditions(search: CallSearch) -> Iterator:
+    equal = {
+        OcdsRecord.district_code: search.district_code,
+        OcdsRecord.status: search.status,
+        OcdsRecord.service_type: search.service_type,
+    }
+    yield from (column == wanted for column, wanted in equal.items() if wanted)
+    if search.budget_min is not None:
+        yield OcdsRecord.budget_amount >= search.budget_min
+    if search.budget_max is not None:
+        yield OcdsRecord.budget_amount <= search.budget_max
+    if search.deadline_from is not None:
+        yield OcdsRecord.submission_deadline >= utc(search.deadline_from)
+    if search.deadline_to is not None:
+        yield OcdsRecord.submission_deadline <= utc(search.deadline_to)
+    text = (search.q or "").strip()
+    if text:
+        yield OcdsRecord.title_search.contains(call_search.folded(text), autoescape=True)
 
 
 def call_record(session_factory: sessionmaker, tender_id: int) -> OcdsRecord:

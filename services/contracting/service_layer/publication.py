@@ -27,7 +27,7 @@ from services.contracting.adapters.orm_public import FEED_HEAD_ID, FeedHead, Ocd
 from services.contracting.adapters.orm_replicas import ProviderReplica
 from services.contracting.adapters.orm_tendering import Tender
 from services.contracting.adapters.repository import TenderRepository
-from services.contracting.domain import ocds
+from services.contracting.domain import call_search, ocds
 from services.contracting.domain.canonical import sha256_of
 from services.contracting.domain.ocds_model import LotFacts, Provider, ReleaseContext, TenderFacts
 from services.contracting.service_layer.base import utc
@@ -219,4 +219,15 @@ def _recompile(session: Session, ocid_: str, staged: list[Staged]) -> None:
     record.district_code = record.district_code or latest.get("district_code")
     record.title, record.status = tender.get("title"), tender.get("status")
     record.last_position, record.release_count, record.compiled = rows[-1].position, len(rows), compiled
+    _refresh_search_facts(record, compiled, latest)
     session.add(record)
+
+
+def _refresh_search_facts(record: OcdsRecord, compiled: dict, latest: dict) -> None:
+    """What the public search filters, sorts and shows, as the compiled release now states it."""
+    facts = call_search.search_facts(compiled)
+    # A release without lots names no service: the tender events carry the tender row's own service type.
+    record.service_type = facts.service_type or latest.get("service_type") or record.service_type
+    record.budget_amount, record.currency = facts.budget_amount, facts.currency
+    record.submission_deadline, record.lot_count = facts.submission_deadline, facts.lot_count
+    record.title_search = call_search.folded(record.title)

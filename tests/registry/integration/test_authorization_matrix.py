@@ -51,6 +51,7 @@ def calls(ids: dict[str, int]) -> list[Call]:
         Call(
             "POST", "/api/v1/auth/token", "/api/v1/auth/token", PUBLIC, {"email": "cso@sscp.md", "password": PASSWORD}
         ),
+        Call("POST", "/api/v1/auth/refresh", "/api/v1/auth/refresh", {**dict.fromkeys(ROLES, 200), "anonymous": 401}),
         Call("GET", "/api/v1/districts", "/api/v1/districts", PUBLIC),
         Call("GET", "/api/v1/service-types", "/api/v1/service-types", PUBLIC),
         Call(

@@ -41,12 +41,16 @@ class Calls(MethodView):
     @blp.response(200, CallSummarySchema(many=True))
     @blp.paginate()
     def get(self, filters, pagination_parameters):
-        """Published calls, newest first (status in OCDS terms: active, complete, cancelled, unsuccessful)"""
+        """Published calls, searched by district, status, service, budget, deadline and title
+
+        Status is in OCDS terms (active, complete, cancelled, unsuccessful). sort: newest (default), deadline
+        (soonest first, calls without one last), budget_desc or budget_asc (calls without a budget last).
+        """
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
-        page = exports.published_calls(
-            service_context().session_factory, filters.get("district_code"), filters.get("status"), first, size
+        search = exports.CallSearch(**filters)
+        return answer_page(
+            exports.published_calls(service_context().session_factory, search, first, size), pagination_parameters
         )
-        return answer_page(page, pagination_parameters)
 
 
 @blp.route("/public/calls/<int:tender_id>")

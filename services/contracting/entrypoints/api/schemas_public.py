@@ -3,9 +3,12 @@ audit verification."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.contracting.entrypoints.api.schemas import UtcDateTime
+from services.contracting.entrypoints.api.schemas import UtcDateTime, two_places
+from services.contracting.service_layer.exports import CALL_SORTS
 
 DISTRICT = validate.Regexp(r"^MD-[A-Z]{2}$", error="a district code such as MD-CU")
 OCDS_TENDER_STATUSES = ["planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"]
@@ -53,9 +56,31 @@ class FeedSchema(Schema):
     next = fields.String(allow_none=True)
 
 
+def budget_bound() -> fields.Decimal:
+    """A budget bound in MDL (a JSON-style string or number), exact to the ban like the lots' budgets."""
+    within = validate.Range(min=Decimal("0"), max=Decimal("999999999999999.99"))
+    return fields.Decimal(validate=[within, two_places])
+
+
 class CallsQuerySchema(Schema):
+    """The public search: every filter is optional and they combine (AND); bounds are inclusive."""
+
     district_code = fields.String(validate=DISTRICT)
     status = fields.String(validate=validate.OneOf(OCDS_TENDER_STATUSES))
+    service_type = fields.String(validate=validate.Length(min=2, max=60))
+    budget_min = budget_bound()
+    budget_max = budget_bound()
+    deadline_from = fields.AwareDateTime()
+    deadline_to = fields.AwareDateTime()
+    # Case-insensitive text in the title; blank means no text filter (a search box left empty).
+    q = fields.String(validate=validate.Length(max=200))
+    sort = fields.String(load_default="newest", validate=validate.OneOf(list(CALL_SORTS)))
+
+    @validates_schema
+    def bounds_in_order(self, data, **_kwargs):
+        for low, high in (("budget_min", "budget_max"), ("deadline_from", "deadline_to")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                raise ValidationError(f"{high} must not be before {low}", high)
 
 
 class CallSummarySchema(Schema):
@@ -66,6 +91,11 @@ class CallSummarySchema(Schema):
     status = fields.String(allow_none=True)
     first_published = UtcDateTime(attribute="first_date")
     releases = fields.Integer(attribute="release_count")
+    service_type = fields.String(allow_none=True)
+    budget_amount = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "MDL, two decimals"})
+    currency = fields.String(allow_none=True)
+    submission_deadline = UtcDateTime(allow_none=True)
+    lot_count = fields.Integer()
 
 
 class CallSchema(CallSummarySchema):

@@ -18,6 +18,7 @@ CONFIG_OVERRIDES = (
     ("bus_url", "BUS_URL"),
     ("keys_dir", "JWT_KEYS_DIR"),
     ("token_ttl_seconds", "ACCESS_TOKEN_TTL_SECONDS"),
+    ("session_max_seconds", "SESSION_MAX_SECONDS"),
     ("rate_limit_storage_uri", "RATE_LIMIT_STORAGE_URI"),
     ("login_limit_per_account", "LOGIN_RATE_LIMIT_PER_ACCOUNT"),
     ("login_limit_per_address", "LOGIN_RATE_LIMIT_PER_ADDRESS"),
@@ -29,8 +30,9 @@ def create_app(
     token_verifier: TokenVerifier | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Flask:
-    """The registry app; ``config`` may override DATABASE_URL, BUS_URL, JWT_KEYS_DIR, the token TTL and the log-in
-    throttle (RATE_LIMIT_STORAGE_URI, LOGIN_RATE_LIMIT_PER_ACCOUNT/_PER_ADDRESS, RATELIMIT_ENABLED) for tests.
+    """The registry app; ``config`` may override DATABASE_URL, BUS_URL, JWT_KEYS_DIR, the token TTL, the session's
+    longest life (SESSION_MAX_SECONDS) and the log-in throttle (RATE_LIMIT_STORAGE_URI,
+    LOGIN_RATE_LIMIT_PER_ACCOUNT/_PER_ADDRESS, RATELIMIT_ENABLED) for tests.
 
     By default the registry verifies tokens against its own key ring; ``clock`` moves the service's time.
     """
@@ -40,7 +42,7 @@ def create_app(
     app = build_app(
         context,
         "Registry — authorities, CSOs, accreditations, users",
-        [reference.blp, authorities.blp, providers.blp, accreditations.blp, users.blp, auth.blp],
+        [reference.blp, authorities.blp, providers.blp, accreditations.blp, users.blp, auth.blp, auth.refresh_blp],
         config,
         token_verifier=token_verifier or context.local_verifier(),
     )
