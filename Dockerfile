@@ -30,7 +30,9 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 # Then the project itself (a regular, non-editable install: the code lives in the venv).
 COPY . .
-RUN pip install -c constraints.txt . \
+# The portal's message catalogues are compiled here (the .mo files are build output, not in git).
+RUN pybabel compile -d services/portal/translations \
+    && pip install -c constraints.txt . \
     && sscp --help > /dev/null
 
 # ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-production test lint fmt bench bench-transports bench-profile fuzz clean-var constraints
+.PHONY: demo demo-production test translations translations-update lint fmt bench bench-transports bench-profile fuzz clean-var constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# The portal's languages: the catalogues (.po, in git) compiled for the running portal (.mo, build output).
+TRANSLATIONS := services/portal/translations
+translations: $(STAMP)
+	@$(BIN)/pybabel compile -d $(TRANSLATIONS) > /dev/null
+
+# After adding or changing a string in the portal: re-extract and merge into ro/ru/en (then translate the new ones).
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/../babel.cfg -k lazy_gettext --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+demo: $(STAMP) translations
 	$(BIN)/sscp demo $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -53,5 +63,5 @@ constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 # The production shape without Docker, on this machine's PostgreSQL and RabbitMQ (see README "Operating it").
-demo-production: $(STAMP)
+demo-production: $(STAMP) translations
 	$(BIN)/sscp demo --production $(ARGS)

@@ -10,7 +10,8 @@ from services.portal.config import LANGUAGES
 from services.portal.domain.signed_in import safe_next
 from services.portal.entrypoints.web.forms import ConfirmForm, SignInForm
 from services.portal.entrypoints.web.messages import person_message
-from services.portal.entrypoints.web.requests import api, public_api, sign_in as keep_sign_in
+from services.portal.entrypoints.web.requests import api, public_api
+from services.portal.entrypoints.web.requests import sign_in as keep_sign_in
 from services.portal.entrypoints.web.throttle import sign_in_limited
 
 blp = Blueprint("auth", __name__)

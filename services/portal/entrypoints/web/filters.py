@@ -11,35 +11,11 @@ from services.portal.adapters.api_client import ServiceDown
 from services.portal.adapters.reference_cache import cached, label
 from services.portal.domain.deadlines import parse_moment, time_left
 from services.portal.domain.money import format_mdl
+from services.portal.entrypoints.web.labels import bid_status_label, status_label
+from services.portal.entrypoints.web.messages import person_message
 from services.portal.entrypoints.web.requests import choose_language, public_api
 
 _ = lazy_gettext
-
-TENDER_STATUS_LABELS = {
-    "draft": _("Draft"),
-    "active.enquiries": _("Questions period"),
-    "active.tendering": _("Open for bids"),
-    "active.evaluation": _("Evaluation"),
-    "active.standstill": _("Standstill"),
-    "active.contract_pending": _("Contracting"),
-    "complete": _("Complete"),
-    "unsuccessful": _("Unsuccessful"),
-    "cancelled": _("Cancelled"),
-    # The public listing speaks OCDS
-    "planned": _("Planned"),
-    "active": _("Active"),
-    "withdrawn": _("Withdrawn"),
-}
-
-BID_STATUS_LABELS = {
-    "pending": _("Submitted"),
-    "active": _("Submitted"),
-    "submitted": _("Submitted"),
-    "withdrawn": _("Withdrawn"),
-    "invalid": _("Needs re-confirmation"),
-    "unsuccessful": _("Not successful"),
-    "disqualified": _("Disqualified"),
-}
 
 
 def districts() -> list[dict]:
@@ -83,25 +59,21 @@ def countdown(value: object) -> str:
     if left is None:
         return str(_("closed"))
     if left.days:
-        return ngettext("%(num)d day", "%(num)d days", left.days) + " " + ngettext(
-            "%(num)d hour", "%(num)d hours", left.hours
+        return (
+            ngettext("%(num)d day", "%(num)d days", left.days)
+            + " "
+            + ngettext("%(num)d hour", "%(num)d hours", left.hours)
         )
-    return ngettext("%(num)d hour", "%(num)d hours", left.hours) + " " + ngettext(
-        "%(num)d minute", "%(num)d minutes", left.minutes
+    return (
+        ngettext("%(num)d hour", "%(num)d hours", left.hours)
+        + " "
+        + ngettext("%(num)d minute", "%(num)d minutes", left.minutes)
     )
 
 
 def translated_title(item: dict) -> str:
     """A call's title in the person's language when the department gave one, else the Romanian."""
     return item.get(f"title_{choose_language()}") or item.get("title") or ""
-
-
-def status_label(status: str | None) -> str:
-    return str(TENDER_STATUS_LABELS.get(status or "", status or "—"))
-
-
-def bid_status_label(status: str | None) -> str:
-    return str(BID_STATUS_LABELS.get(status or "", status or "—"))
 
 
 def init_app(app: Flask) -> None:
@@ -115,8 +87,6 @@ def init_app(app: Flask) -> None:
         bid_status=bid_status_label,
         title=translated_title,
     )
-    from services.portal.entrypoints.web.messages import person_message  # messages words statuses with these filters
-
     app.jinja_env.globals.update(
         districts=districts, service_types=service_types, label=label, person_message=person_message
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext
 
-from services.portal.entrypoints.web.filters import status_label
+from services.portal.entrypoints.web.labels import status_label
 
 _ = lazy_gettext
 
