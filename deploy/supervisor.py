@@ -299,9 +299,12 @@ def readiness_probes() -> dict[str, str]:
     return probes
 
 
-def wait_until_ready(supervisor: Supervisor, report: Callable[[str], None], timeout: float = 180) -> None:
-    """Poll every probe until all answer 200; fail early if supervisord gave up on a process (it kept dying)."""
-    pending = readiness_probes()
+def wait_until_ready(
+    supervisor: Supervisor, report: Callable[[str], None], timeout: float = 180, probes: dict[str, str] | None = None
+) -> None:
+    """Poll every probe (by default: every process of the platform that has one) until all answer 200; fail early
+    if supervisord gave up on a process (it kept dying)."""
+    pending = dict(probes if probes is not None else readiness_probes())
     deadline = time.monotonic() + timeout
     while pending:
         if not supervisor.alive():

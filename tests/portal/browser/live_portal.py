@@ -1,0 +1,141 @@
+"""The portal and the three services as real processes (gunicorn, relays, consumers, dispatcher) for browser tests.
+
+Prefect is left out: nothing a CSO does in the portal waits for a stage flow (bidding closes by the contracting
+service's clock), so the platform starts in seconds. It is seeded through the APIs with the demo's cast, and one
+call per scenario is published with its deadline an hour away, so a CSO can bid, modify, withdraw and bid again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from demo.documents import attach, pdf
+from demo.platform import Api, Progress, prepare_platform
+from demo.seed import Cast, seed
+from deploy.supervisor import PROCFILE, Supervisor, _embedded_secret, free_port, readiness_probes, wait_until_ready
+
+# What a CSO's work needs: the APIs, the portal, and the bus between them (the replica, the notices).
+PROCESSES = (
+    "registry",
+    "contracting",
+    "notifications",
+    "portal",
+    "registry-relay",
+    "contracting-relay",
+    "notifications-relay",
+    "contracting-consumer",
+    "notifications-worker",
+    "notifications-dispatcher",
+)
+
+
+@dataclass
+class LivePortal:
+    url: str
+    api_urls: dict[str, str]
+    cast: Cast
+    calls: dict[str, dict]
+    var_dir: Path
+
+    def sign_in_headers(self, email: str) -> dict:
+        token = httpx.post(
+            f"{self.api_urls['registry']}/api/v1/auth/token", json={"email": email, "password": self.cast.password}
+        ).json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def subset_procfile(directory: Path) -> Path:
+    lines = [line for line in PROCFILE.read_text().splitlines() if line.split(":", 1)[0] in PROCESSES]
+    path = directory / "Procfile.portal-tests"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def open_call(api: Api, authority: dict, district: str, service: str, title: str, places: int) -> dict:
+    now = datetime.now(UTC)
+    body = {
+        "district_code": district,
+        "service_type": service,
+        "title": title,
+        "description": f"{places} locuri, contract de 12 luni.",
+        "enquiry_end": (now + timedelta(minutes=30)).isoformat(),
+        "submission_deadline": (now + timedelta(hours=1)).isoformat(),
+        "lots": [
+            {"title": title, "places": places, "budget": str(places * 6000), "duration_months": 12, "max_awards": 2}
+        ],
+        "criteria": [{"kind": "price", "name": "Preț", "weight": 40}, {"kind": "quality", "name": "Calitate", "weight": 60}],
+        "committee_size": 3,
+    }
+    draft = api.ok("POST", "contracting", "/tenders", authority, f"{title}: draft", json=body)
+    terms = pdf(f"Caietul de sarcini: {title}", f"{places} locuri, 12 luni.")
+    attach(api, authority, draft["id"], "caiet-de-sarcini.pdf", "Caietul de sarcini", terms, "attach terms")
+    return api.ok("POST", "contracting", f"/tenders/{draft['id']}/publish", authority, f"{title}: publish")
+
+
+@contextlib.contextmanager
+def live_portal(directory: Path) -> Iterator[LivePortal]:
+    # PREFECT_PORT too: no Prefect runs here, but the start-up checks every port the Procfile names.
+    ports = {
+        name: free_port() for name in ("PORTAL_PORT", "REGISTRY_PORT", "CONTRACTING_PORT", "NOTIFICATIONS_PORT", "PREFECT_PORT")
+    }
+    var = directory / "var"
+    values = {
+        "VAR_DIR": str(var),
+        **{name: str(port) for name, port in ports.items()},
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_ACCESS_LOG": "0",
+    }
+    for name in ("REGISTRY_URL", "CONTRACTING_URL", "NOTIFICATIONS_URL", "JWKS_URL", "BUS_URL"):
+        os.environ.pop(name, None)
+    with environment(values):
+        environment_values = prepare_platform(False, Progress())
+        os.environ.update(environment_values)
+        supervisor = Supervisor(subset_procfile(directory))
+        supervisor.start()
+        try:
+            wait_until_ready_without_prefect(supervisor)
+            api = Api()
+            cast = seed(api, environment_values["OPERATOR_PASSWORD"], _embedded_secret(var, "demo-user-password"), Progress())
+            chisinau = api.login("das@chisinau.md", cast.password)
+            orhei = api.login("das@orhei.md", cast.password)
+            calls = {
+                "home-care": open_call(api, chisinau, "MD-CU", "home-care", "Îngrijire la domiciliu, sectorul Botanica", 30),
+                "respite-care": open_call(api, orhei, "MD-OR", "respite-care", "Servicii de respiro, Orhei", 8),
+            }
+            yield LivePortal(
+                url=f"http://127.0.0.1:{ports['PORTAL_PORT']}",
+                api_urls={
+                    "registry": f"http://127.0.0.1:{ports['REGISTRY_PORT']}",
+                    "contracting": f"http://127.0.0.1:{ports['CONTRACTING_PORT']}",
+                    "notifications": f"http://127.0.0.1:{ports['NOTIFICATIONS_PORT']}",
+                },
+                cast=cast,
+                calls=calls,
+                var_dir=var,
+            )
+        finally:
+            supervisor.stop()
+
+
+def wait_until_ready_without_prefect(supervisor: Supervisor) -> None:
+    probes = {name: url for name, url in readiness_probes().items() if name != "prefect"}
+    wait_until_ready(supervisor, lambda name: None, timeout=120, probes=probes)
