@@ -3,6 +3,7 @@ audit verification."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -11,6 +12,7 @@ from services.contracting.entrypoints.api.schemas import UtcDateTime, two_places
 from services.contracting.service_layer.exports import CALL_SORTS
 
 DISTRICT = validate.Regexp(r"^MD-[A-Z]{2}$", error="a district code such as MD-CU")
+WHEN = "2026-12-10T15:00:00Z"
 OCDS_TENDER_STATUSES = ["planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"]
 # Feed positions are 64-bit columns: a cursor beyond names no position and would overflow the driver (a 500).
 MAX_POSITION = 2**63 - 1
@@ -56,10 +58,23 @@ class FeedSchema(Schema):
     next = fields.String(allow_none=True)
 
 
-def budget_bound() -> fields.Decimal:
+# The registry's shape of a service code (a NUL byte would reach PostgreSQL, which refuses it with a 500).
+SERVICE_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,59}$", error="a service code such as home-care")
+PRINTABLE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="must not contain control characters")
+# Instants far outside the platform's life overflow on their way to UTC (year 1 at +01:00): a 422, not a 500.
+IN_SERVICE = validate.Range(
+    min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2100, 1, 1, tzinfo=UTC), error="must be between {min} and {max}"
+)
+
+
+def budget_bound(description: str, example: str) -> fields.Decimal:
     """A budget bound in MDL (a JSON-style string or number), exact to the ban like the lots' budgets."""
     within = validate.Range(min=Decimal("0"), max=Decimal("999999999999999.99"))
-    return fields.Decimal(validate=[within, two_places])
+    return fields.Decimal(as_string=True, validate=[within, two_places], metadata=described(description, example))
+
+
+def described(description: str, example: object = None) -> dict:
+    return {"description": description} if example is None else {"description": description, "example": example}
 
 
 class CallsQuerySchema(Schema):
@@ -67,20 +82,36 @@ class CallsQuerySchema(Schema):
 
     district_code = fields.String(validate=DISTRICT)
     status = fields.String(validate=validate.OneOf(OCDS_TENDER_STATUSES))
-    service_type = fields.String(validate=validate.Length(min=2, max=60))
-    budget_min = budget_bound()
-    budget_max = budget_bound()
-    deadline_from = fields.AwareDateTime()
-    deadline_to = fields.AwareDateTime()
-    # Case-insensitive text in the title; blank means no text filter (a search box left empty).
-    q = fields.String(validate=validate.Length(max=200))
-    sort = fields.String(load_default="newest", validate=validate.OneOf(list(CALL_SORTS)))
+    service_type = fields.String(validate=SERVICE_CODE)
+    budget_min = budget_bound("Only calls whose total budget (MDL, sum of the lots) is at least this", "100000.00")
+    budget_max = budget_bound("Only calls whose total budget (MDL, sum of the lots) is at most this", "500000.00")
+    deadline_from = fields.AwareDateTime(
+        validate=IN_SERVICE,
+        metadata=described("Only calls whose submission deadline is at or after this (ISO 8601 with offset)", WHEN),
+    )
+    deadline_to = fields.AwareDateTime(
+        validate=IN_SERVICE,
+        metadata=described("Only calls whose submission deadline is at or before this (ISO 8601 with offset)", WHEN),
+    )
+    # Blank means no text filter (a search box left empty).
+    q = fields.String(
+        validate=[validate.Length(max=200), PRINTABLE],
+        metadata=described("Only calls whose title contains this text, in any case", "îngrijire"),
+    )
+    sort = fields.String(
+        load_default="newest",
+        validate=validate.OneOf(list(CALL_SORTS)),
+        metadata=described(
+            "Order: newest (first published, default), deadline (soonest first, none last), budget_desc or "
+            "budget_asc (calls without a budget last)"
+        ),
+    )
 
     @validates_schema
     def bounds_in_order(self, data, **_kwargs):
-        for low, high in (("budget_min", "budget_max"), ("deadline_from", "deadline_to")):
+        for low, high, word in (("budget_min", "budget_max", "below"), ("deadline_from", "deadline_to", "before")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                raise ValidationError(f"{high} must not be before {low}", high)
+                raise ValidationError(f"{high} must not be {word} {low}", high)
 
 
 class CallSummarySchema(Schema):
@@ -92,10 +123,12 @@ class CallSummarySchema(Schema):
     first_published = UtcDateTime(attribute="first_date")
     releases = fields.Integer(attribute="release_count")
     service_type = fields.String(allow_none=True)
-    budget_amount = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "MDL, two decimals"})
+    budget_amount = fields.Decimal(
+        as_string=True, allow_none=True, metadata=described("Total budget of the call's lots in MDL, 2 decimals")
+    )
     currency = fields.String(allow_none=True)
-    submission_deadline = UtcDateTime(allow_none=True)
-    lot_count = fields.Integer()
+    submission_deadline = UtcDateTime(allow_none=True, metadata=described("When bids close (UTC)"))
+    lot_count = fields.Integer(metadata=described("How many lots the call has"))
 
 
 class CallSchema(CallSummarySchema):
