@@ -59,6 +59,7 @@ def run_demo(once: bool, production: bool = False) -> int:
         round_started = datetime.now(UTC)
         scenarios = play_round(api, cast, progress, supervisor)
         print_summary(api, cast, scenarios, progress)
+        print_sign_ins(cast, production)
         check_flow_runs(round_started, progress)  # a red run in the Prefect UI fails the round, outcomes or not
         if once:
             supervisor.quiesce()  # nothing new is committed after the drain
@@ -165,6 +166,25 @@ def public_documents(api: Api, tender_id: int) -> str:
     """What anyone may download now, by title (a winner's proposal is public after the award; no other bid's)."""
     titles = Counter(document["title"] for document in listed(api, None, tender_id))
     return ", ".join(f"{title} ({count})" if count > 1 else title for title, count in titles.items()) or "—"
+
+
+def print_sign_ins(cast: Cast, production: bool) -> None:
+    """Who can sign in to the portal to see the round, by role (the demo's own accounts)."""
+    from demo.cast import AUTHORITIES, evaluator_emails
+    from services.common.settings import service_url, var_dir
+
+    table = Table(title=f"Sign in to the portal: {service_url('portal')}", show_lines=False)
+    for column in ("role", "e-mail", "password"):
+        table.add_column(column)
+    operator_password = (
+        "OPERATOR_PASSWORD (your environment)" if production else str(var_dir() / "secrets" / "operator-password")
+    )
+    table.add_row("operator", "operator@sscp.md", f"in {operator_password}")
+    table.add_row("department (Chișinău)", AUTHORITIES["MD-CU"], cast.password)
+    table.add_row("evaluators (Chișinău)", ", ".join(evaluator_emails("MD-CU")), cast.password)
+    for key in ("speranta", "concordia", "keystone"):
+        table.add_row(f"CSO ({cso(key).name})", f"user@{key}.md", cast.password)
+    Console().print(table)
 
 
 def print_summary(api: Api, cast: Cast, scenarios: list[Scenario], progress: Progress) -> None:

@@ -96,22 +96,36 @@ def client(portal_app):
 
 
 USERS = {
-    "cso": {"id": 7, "email": "user@speranta.md", "full_name": None, "role": "cso", "district_code": None,
-            "provider_id": 3, "language": "ro", "active": True},
+    "cso": {
+        "id": 7,
+        "email": "user@speranta.md",
+        "full_name": None,
+        "role": "cso",
+        "district_code": None,
+        "provider_id": 3,
+        "language": "ro",
+        "active": True,
+    },
 }
 
 
 def signed_in(client, fake_api: FakeApi, role: str = "cso", expires_in: int = 900) -> dict:
     """Sign in through the real sign-in page (CSRF token and all), as the registry would answer."""
     user = USERS[role]
-    fake_api.on("POST", "registry", "/auth/token", body={"access_token": f"token-{role}", "token_type": "Bearer",
-                                                          "expires_in": expires_in})
+    fake_api.on(
+        "POST",
+        "registry",
+        "/auth/token",
+        body={"access_token": f"token-{role}", "token_type": "Bearer", "expires_in": expires_in},
+    )
     fake_api.on("GET", "registry", "/users/me", body=user)
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )
-    response = client.post("/sign-in", data={"email": user["email"], "password": "secret", "csrf_token": token.group(1)})
+    response = client.post(
+        "/sign-in", data={"email": user["email"], "password": "secret", "csrf_token": token.group(1)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return user
 

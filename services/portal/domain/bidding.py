@@ -82,9 +82,10 @@ def bid_total(unit_price: Decimal, places: int) -> Decimal:
 class PriceCheck:
     """The total against the lot: what the page shows beside the form and on "check your answers"."""
 
+    unit_price: Decimal
+    places: int
     total: Decimal
     budget: Decimal | None
-    places: int
     lot_places: int
     duration_months: int
 
@@ -113,7 +114,7 @@ class PriceCheck:
 
 
 def price_check(unit_price: Decimal, places: int, lot: Lot) -> PriceCheck:
-    return PriceCheck(bid_total(unit_price, places), lot.budget, places, lot.places, lot.duration_months)
+    return PriceCheck(unit_price, places, bid_total(unit_price, places), lot.budget, lot.places, lot.duration_months)
 
 
 def price_check_from_text(unit_price: str | None, places: str | int | None, lot: Lot | None) -> PriceCheck | None:

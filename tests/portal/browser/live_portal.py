@@ -81,7 +81,10 @@ def open_call(api: Api, authority: dict, district: str, service: str, title: str
         "lots": [
             {"title": title, "places": places, "budget": str(places * 6000), "duration_months": 12, "max_awards": 2}
         ],
-        "criteria": [{"kind": "price", "name": "Preț", "weight": 40}, {"kind": "quality", "name": "Calitate", "weight": 60}],
+        "criteria": [
+            {"kind": "price", "name": "Preț", "weight": 40},
+            {"kind": "quality", "name": "Calitate", "weight": 60},
+        ],
         "committee_size": 3,
     }
     draft = api.ok("POST", "contracting", "/tenders", authority, f"{title}: draft", json=body)
@@ -94,7 +97,8 @@ def open_call(api: Api, authority: dict, district: str, service: str, title: str
 def live_portal(directory: Path) -> Iterator[LivePortal]:
     # PREFECT_PORT too: no Prefect runs here, but the start-up checks every port the Procfile names.
     ports = {
-        name: free_port() for name in ("PORTAL_PORT", "REGISTRY_PORT", "CONTRACTING_PORT", "NOTIFICATIONS_PORT", "PREFECT_PORT")
+        name: free_port()
+        for name in ("PORTAL_PORT", "REGISTRY_PORT", "CONTRACTING_PORT", "NOTIFICATIONS_PORT", "PREFECT_PORT")
     }
     var = directory / "var"
     values = {
@@ -114,11 +118,15 @@ def live_portal(directory: Path) -> Iterator[LivePortal]:
         try:
             wait_until_ready_without_prefect(supervisor)
             api = Api()
-            cast = seed(api, environment_values["OPERATOR_PASSWORD"], _embedded_secret(var, "demo-user-password"), Progress())
+            cast = seed(
+                api, environment_values["OPERATOR_PASSWORD"], _embedded_secret(var, "demo-user-password"), Progress()
+            )
             chisinau = api.login("das@chisinau.md", cast.password)
             orhei = api.login("das@orhei.md", cast.password)
             calls = {
-                "home-care": open_call(api, chisinau, "MD-CU", "home-care", "Îngrijire la domiciliu, sectorul Botanica", 30),
+                "home-care": open_call(
+                    api, chisinau, "MD-CU", "home-care", "Îngrijire la domiciliu, sectorul Botanica", 30
+                ),
                 "respite-care": open_call(api, orhei, "MD-OR", "respite-care", "Servicii de respiro, Orhei", 8),
             }
             yield LivePortal(

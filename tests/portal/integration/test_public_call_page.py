@@ -42,8 +42,13 @@ def open_call() -> dict:
         "items": [{"id": "lot-11", "description": "Lot 1: Botanica nord (12 months)", "quantity": 12}],
         "documents": [pdf(31, "Caietul de sarcini")],
         "enquiries": [
-            {"id": "1", "description": "Se acceptă jumătate de normă?", "date": PUBLISHED, "answer": "Da, dacă.",
-             "dateAnswered": PUBLISHED},
+            {
+                "id": "1",
+                "description": "Se acceptă jumătate de normă?",
+                "date": PUBLISHED,
+                "answer": "Da, dacă.",
+                "dateAnswered": PUBLISHED,
+            },
             {"id": "2", "description": "Câte rapoarte lunare?", "date": PUBLISHED},
         ],
     }
@@ -76,8 +81,17 @@ def call_terms(status: str, **extra) -> dict:
         "enquiry_end": IN_AN_HOUR,
         "submission_deadline": IN_TWO_HOURS,
         "published_at": PUBLISHED,
-        "lots": [{"id": 11, "number": 1, "title": "Botanica nord", "places": 12, "budget": "72000.00",
-                  "duration_months": 12, "max_awards": 2}],
+        "lots": [
+            {
+                "id": 11,
+                "number": 1,
+                "title": "Botanica nord",
+                "places": 12,
+                "budget": "72000.00",
+                "duration_months": 12,
+                "max_awards": 2,
+            }
+        ],
         "criteria": [
             {"id": 21, "number": 1, "kind": "price", "name": "Preț", "weight": 40, "minimum": None},
             {"id": 22, "number": 2, "kind": "quality", "name": "Calitatea planului", "weight": 60, "minimum": "60.00"},
@@ -89,22 +103,37 @@ def call_terms(status: str, **extra) -> dict:
 def finished_call() -> dict:
     record = open_call()
     tender = record["compiled_release"]["tender"]
-    tender.update(status="complete", numberOfTenderers=2, enquiries=[],
-                  awardPeriod={"startDate": "2026-03-20T10:00:00Z", "endDate": "2026-03-26T10:00:00Z"})
+    tender.update(
+        status="complete",
+        numberOfTenderers=2,
+        enquiries=[],
+        awardPeriod={"startDate": "2026-03-20T10:00:00Z", "endDate": "2026-03-26T10:00:00Z"},
+    )
     record["status"] = "complete"
     record["compiled_release"]["parties"] = [
         {"id": SPERANTA, "name": "AO Casa Speranței", "identifier": {"scheme": "MD-IDNO", "id": "1003600011111"}},
         {"id": CONCORDIA, "name": "AO Concordia", "identifier": {"scheme": "MD-IDNO", "id": "1003600022222"}},
     ]
     record["compiled_release"]["awards"] = [
-        {"id": "1", "status": "active", "value": {"amount": 42000}, "items": [{"id": "lot-11", "quantity": 6}],
-         "suppliers": [{"id": SPERANTA, "name": "AO Casa Speranței"}]},
+        {
+            "id": "1",
+            "status": "active",
+            "value": {"amount": 42000},
+            "items": [{"id": "lot-11", "quantity": 6}],
+            "suppliers": [{"id": SPERANTA, "name": "AO Casa Speranței"}],
+        },
     ]
     record["compiled_release"]["contracts"] = [
-        {"id": "1", "awardID": "1", "status": "active", "dateSigned": "2026-03-27T09:00:00Z",
-         "value": {"amount": 42000}, "items": [{"id": "lot-11", "quantity": 6}],
-         "period": {"startDate": "2026-04-01T00:00:00Z", "endDate": "2027-03-31T00:00:00Z"},
-         "documents": [pdf(39, "Contractul semnat", "contractSigned")]},
+        {
+            "id": "1",
+            "awardID": "1",
+            "status": "active",
+            "dateSigned": "2026-03-27T09:00:00Z",
+            "value": {"amount": 42000},
+            "items": [{"id": "lot-11", "quantity": 6}],
+            "period": {"startDate": "2026-04-01T00:00:00Z", "endDate": "2027-03-31T00:00:00Z"},
+            "documents": [pdf(39, "Contractul semnat", "contractSigned")],
+        },
     ]
     return record
 
@@ -113,12 +142,33 @@ RANKING = {
     "decided_at": "2026-03-20T10:00:00+00:00",
     "criteria": call_terms("complete")["criteria"],
     "lots": [
-        {"lot_id": 11, "number": 1, "title": "Botanica nord", "bids": [
-            {"provider_id": 2, "legal_name": "AO Concordia", "rank": 2, "result": "ranked", "price": "40000.00",
-             "places": 6, "total_score": "91.00", "criterion_scores": {"21": "100.00", "22": "85.00"}},
-            {"provider_id": 1, "legal_name": "AO Casa Speranței", "rank": 1, "result": "ranked", "price": "42000.00",
-             "places": 6, "total_score": "93.30", "criterion_scores": {"21": "95.24", "22": "92.00"}},
-        ]},
+        {
+            "lot_id": 11,
+            "number": 1,
+            "title": "Botanica nord",
+            "bids": [
+                {
+                    "provider_id": 2,
+                    "legal_name": "AO Concordia",
+                    "rank": 2,
+                    "result": "ranked",
+                    "price": "40000.00",
+                    "places": 6,
+                    "total_score": "91.00",
+                    "criterion_scores": {"21": "100.00", "22": "85.00"},
+                },
+                {
+                    "provider_id": 1,
+                    "legal_name": "AO Casa Speranței",
+                    "rank": 1,
+                    "result": "ranked",
+                    "price": "42000.00",
+                    "places": 6,
+                    "total_score": "93.30",
+                    "criterion_scores": {"21": "95.24", "22": "92.00"},
+                },
+            ],
+        },
     ],
 }
 
@@ -139,10 +189,14 @@ class FakeApi:
 
     def __init__(self) -> None:
         self.answers: dict[tuple[str, str, str], tuple[int, object]] = {
-            ("GET", "registry", "/districts"): (200, [{"code": "MD-CU", "name_ro": "mun. Chișinău",
-                                                       "name_ru": "мун. Кишинёв", "name_en": "Chișinău"}]),
-            ("GET", "registry", "/service-types"): (200, [{"code": "home-care", "name_ro": "Îngrijire la domiciliu",
-                                                           "name_en": "Home care"}]),
+            ("GET", "registry", "/districts"): (
+                200,
+                [{"code": "MD-CU", "name_ro": "mun. Chișinău", "name_ru": "мун. Кишинёв", "name_en": "Chișinău"}],
+            ),
+            ("GET", "registry", "/service-types"): (
+                200,
+                [{"code": "home-care", "name_ro": "Îngrijire la domiciliu", "name_en": "Home care"}],
+            ),
         }
         self.seen: list[tuple[str, str, str, dict, str | None]] = []
 
@@ -152,7 +206,9 @@ class FakeApi:
     def request(self, client, method, service, path, **kwargs):
         self.seen.append((method, service, path, kwargs.get("params") or {}, client.token))
         status, body = self.answers.get((method, service, path), (404, {"code": 404, "message": "not found"}))
-        response = httpx.Response(status, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        response = httpx.Response(
+            status, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
         if status >= 400:
             raise api_client.ApiRefusal(status, body if isinstance(body, dict) else {})
         return response
@@ -173,8 +229,11 @@ def fake_api(monkeypatch):
 def app(fake_api):
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "PORTAL_SECRET_KEY": "k" * 48})
     # The CSO's pages are another helper's: stand in for any not built yet, so the links can be checked
-    for endpoint, rule in (("bids.new", "/test/bid/<int:tender_id>"), ("cso.ask_question", "/test/ask/<int:tender_id>"),
-                           ("cso.complain", "/test/complain/<int:tender_id>")):
+    for endpoint, rule in (
+        ("bids.new", "/test/bid/<int:tender_id>"),
+        ("cso.ask_question", "/test/ask/<int:tender_id>"),
+        ("cso.complain", "/test/complain/<int:tender_id>"),
+    ):
         if endpoint not in app.view_functions:
             app.add_url_rule(rule, endpoint=endpoint, view_func=lambda tender_id: "")
     return app
@@ -187,8 +246,14 @@ def client(app):
 
 def sign_in_as_cso(client, provider_id: int = 1) -> None:
     with client.session_transaction() as session:
-        session["user"] = {"id": 5, "email": "user@speranta.md", "full_name": None, "role": "cso",
-                           "district_code": None, "provider_id": provider_id}
+        session["user"] = {
+            "id": 5,
+            "email": "user@speranta.md",
+            "full_name": None,
+            "role": "cso",
+            "district_code": None,
+            "provider_id": provider_id,
+        }
         session["token"] = "cso-token"
         session["token_expires"] = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
 
@@ -201,8 +266,7 @@ def an_open_call(fake_api, status: str = "active.tendering") -> None:
 
 def a_finished_call(fake_api) -> None:
     fake_api.answer("GET", "contracting", "/public/calls/7", finished_call())
-    fake_api.answer("GET", "contracting", "/tenders/7",
-                    call_terms("complete", decided_at="2026-03-20T10:00:00+00:00"))
+    fake_api.answer("GET", "contracting", "/tenders/7", call_terms("complete", decided_at="2026-03-20T10:00:00+00:00"))
     fake_api.answer("GET", "contracting", "/public/calls/7/ranking", RANKING)
 
 
@@ -285,10 +349,13 @@ def test_before_the_decision_the_ranking_is_not_asked_for(client, fake_api):
 
 def test_a_cancelled_call_says_so_with_the_departments_reason(client, fake_api):
     an_open_call(fake_api)
-    fake_api.answer("GET", "contracting", "/tenders/7", call_terms("cancelled", cancellation_reason="Bugetul a fost retras."))
+    fake_api.answer(
+        "GET", "contracting", "/tenders/7", call_terms("cancelled", cancellation_reason="Bugetul a fost retras.")
+    )
     page = client.get("/calls/7?lang=en").get_data(as_text=True)
     assert "This call was cancelled." in page and "Bugetul a fost retras." in page
     assert "Sign in to bid" not in page
+    assert "data-countdown" not in page  # its deadlines no longer count down
 
 
 def test_an_unsuccessful_call_says_no_contract_was_awarded(client, fake_api):
@@ -328,12 +395,25 @@ def test_a_link_to_a_page_not_built_yet_is_left_out_instead_of_failing(app):
 
 def test_a_provider_page_shows_its_districts_accreditations_and_only_its_own_contracts(client, fake_api):
     fake_api.answer("GET", "registry", "/public/providers/1", PROVIDER)
-    fake_api.answer("GET", "contracting", "/public/contracts", [
-        {"tender_id": 7, "district_code": "MD-CU", "supplier": {"id": SPERANTA, "name": "AO Casa Speranței"},
-         "contract": finished_call()["compiled_release"]["contracts"][0]},
-        {"tender_id": 8, "district_code": "MD-CU", "supplier": {"id": CONCORDIA, "name": "AO Concordia"},
-         "contract": {"value": {"amount": 1}, "status": "active"}},
-    ])
+    fake_api.answer(
+        "GET",
+        "contracting",
+        "/public/contracts",
+        [
+            {
+                "tender_id": 7,
+                "district_code": "MD-CU",
+                "supplier": {"id": SPERANTA, "name": "AO Casa Speranței"},
+                "contract": finished_call()["compiled_release"]["contracts"][0],
+            },
+            {
+                "tender_id": 8,
+                "district_code": "MD-CU",
+                "supplier": {"id": CONCORDIA, "name": "AO Concordia"},
+                "contract": {"value": {"amount": 1}, "status": "active"},
+            },
+        ],
+    )
     fake_api.answer("GET", "contracting", "/tenders/7", call_terms("complete"))
     page = client.get("/providers/1?lang=en").get_data(as_text=True)
     assert "<h1>AO Casa Speranței</h1>" in page and "1003600011111" in page

@@ -18,7 +18,9 @@ def test_signing_in_keeps_the_token_in_an_encrypted_http_only_cookie_and_lands_o
 
 
 def test_a_wrong_password_is_said_in_the_persons_language_with_the_email_kept(client, fake_api):
-    fake_api.on("POST", "registry", "/auth/token", status=401, body={"code": 401, "message": "wrong e-mail or password"})
+    fake_api.on(
+        "POST", "registry", "/auth/token", status=401, body={"code": 401, "message": "wrong e-mail or password"}
+    )
     page = client.get("/sign-in").get_data(as_text=True)
     response = client.post(
         "/sign-in", data={"email": "user@speranta.md", "password": "nope", "csrf_token": csrf_of(page)}
@@ -37,9 +39,15 @@ def test_a_form_sent_without_its_csrf_token_is_refused_with_a_page_saying_what_t
 
 
 def test_after_sign_in_the_person_goes_back_to_the_page_they_asked_for_but_never_to_another_site(client, fake_api):
-    fake_api.on("POST", "registry", "/auth/token", body={"access_token": "t", "token_type": "Bearer", "expires_in": 900})
+    fake_api.on(
+        "POST", "registry", "/auth/token", body={"access_token": "t", "token_type": "Bearer", "expires_in": 900}
+    )
     fake_api.on("GET", "registry", "/users/me", body={"id": 1, "email": "a@b.md", "role": "cso", "provider_id": 3})
-    for target, lands in (("/cso/notices", "/cso/notices"), ("https://evil.example/x", "/cso/"), ("//evil.example", "/cso/")):
+    for target, lands in (
+        ("/cso/notices", "/cso/notices"),
+        ("https://evil.example/x", "/cso/"),
+        ("//evil.example", "/cso/"),
+    ):
         client.delete_cookie("sscp_session")
         page = client.get(f"/sign-in?next={target}").get_data(as_text=True)
         response = client.post(
@@ -50,8 +58,9 @@ def test_after_sign_in_the_person_goes_back_to_the_page_they_asked_for_but_never
 
 def test_a_token_close_to_expiry_is_renewed_before_the_page_so_a_form_is_not_lost(client, fake_api):
     signed_in(client, fake_api, expires_in=60)  # inside the 300 s margin: the next page renews it
-    fake_api.on("POST", "registry", "/auth/refresh", body={"access_token": "renewed", "token_type": "Bearer",
-                                                             "expires_in": 900})
+    fake_api.on(
+        "POST", "registry", "/auth/refresh", body={"access_token": "renewed", "token_type": "Bearer", "expires_in": 900}
+    )
     fake_api.on("GET", "contracting", "/public/calls", body=[], headers={"X-Pagination": '{"total": 0}'})
     client.get("/")
     assert fake_api.requests_to("POST", "/auth/refresh")[0]["token"] == "token-cso"

@@ -75,10 +75,24 @@ def the_call_view(status: str = "active.tendering", **extra) -> dict:
         "submission_deadline": "2026-03-16T15:00:00.123456+00:00",
         "published_at": PUBLISHED,
         "lots": [
-            {"id": 12, "number": 2, "title": "Botanica sud", "places": 8, "budget": "48000.50", "duration_months": 6,
-             "max_awards": 1},
-            {"id": 11, "number": 1, "title": "Botanica nord", "places": 12, "budget": "72000.00",
-             "duration_months": 12, "max_awards": 2},
+            {
+                "id": 12,
+                "number": 2,
+                "title": "Botanica sud",
+                "places": 8,
+                "budget": "48000.50",
+                "duration_months": 6,
+                "max_awards": 1,
+            },
+            {
+                "id": 11,
+                "number": 1,
+                "title": "Botanica nord",
+                "places": 12,
+                "budget": "72000.00",
+                "duration_months": 12,
+                "max_awards": 2,
+            },
         ],
         "criteria": [
             {"id": 21, "number": 1, "kind": "price", "name": "Preț", "weight": 40, "minimum": None},
@@ -98,24 +112,48 @@ def decided_release() -> dict:
     compiled = record["compiled_release"]
     record["status"] = "complete"
     compiled["parties"] = [
-        {"id": "MD-IDNO-1003600011111", "name": "AO Casa Speranței",
-         "identifier": {"scheme": "MD-IDNO", "id": "1003600011111"}},
-        {"id": "MD-IDNO-1003600022222", "name": "AO Concordia",
-         "identifier": {"scheme": "MD-IDNO", "id": "1003600022222"}},
+        {
+            "id": "MD-IDNO-1003600011111",
+            "name": "AO Casa Speranței",
+            "identifier": {"scheme": "MD-IDNO", "id": "1003600011111"},
+        },
+        {
+            "id": "MD-IDNO-1003600022222",
+            "name": "AO Concordia",
+            "identifier": {"scheme": "MD-IDNO", "id": "1003600022222"},
+        },
     ]
     compiled["awards"] = [
-        {"id": "1", "status": "active", "date": "2026-03-20T10:00:00Z", "value": {"amount": 42000},
-         "suppliers": [{"id": "MD-IDNO-1003600011111", "name": "AO Casa Speranței"}],
-         "items": [{"id": "lot-11", "quantity": 6}], "documents": [document(14, "Raportul comisiei", "evaluationReports")]},
-        {"id": "2", "status": "cancelled", "date": "2026-03-20T10:00:00Z", "value": {"amount": 40000},
-         "suppliers": [{"id": "MD-IDNO-1003600022222", "name": "AO Concordia"}],
-         "items": [{"id": "lot-11", "quantity": 6}]},
+        {
+            "id": "1",
+            "status": "active",
+            "date": "2026-03-20T10:00:00Z",
+            "value": {"amount": 42000},
+            "suppliers": [{"id": "MD-IDNO-1003600011111", "name": "AO Casa Speranței"}],
+            "items": [{"id": "lot-11", "quantity": 6}],
+            "documents": [document(14, "Raportul comisiei", "evaluationReports")],
+        },
+        {
+            "id": "2",
+            "status": "cancelled",
+            "date": "2026-03-20T10:00:00Z",
+            "value": {"amount": 40000},
+            "suppliers": [{"id": "MD-IDNO-1003600022222", "name": "AO Concordia"}],
+            "items": [{"id": "lot-11", "quantity": 6}],
+        },
     ]
     compiled["contracts"] = [
-        {"id": "1", "awardID": "1", "status": "active", "dateSigned": "2026-03-27T09:00:00Z",
-         "value": {"amount": 42000}, "items": [{"id": "lot-11", "quantity": 6}],
-         "period": {"startDate": "2026-04-01T00:00:00Z", "endDate": "2027-03-31T00:00:00Z"},
-         "documents": [document(19, "Contractul semnat", "contractSigned")]},
+        {
+            "id": "1",
+            "awardID": "1",
+            "status": "active",
+            "dateSigned": "2026-03-27T09:00:00Z",
+            "value": {"amount": 42000},
+            "items": [{"id": "lot-11", "quantity": 6}],
+            "period": {"startDate": "2026-04-01T00:00:00Z", "endDate": "2027-03-31T00:00:00Z"},
+            "amendments": [{"id": "v2", "date": "2027-03-01T00:00:00Z", "rationale": "Reînnoit."}],
+            "documents": [document(19, "Contractul semnat", "contractSigned")],
+        },
     ]
     return record
 
@@ -132,15 +170,39 @@ RANKING = {
             "number": 1,
             "title": "Botanica nord",
             "bids": [
-                {"provider_id": 9, "legal_name": "AO Fără Punctaj", "rank": None, "result": "ineligible",
-                 "reason": "not accredited", "price": "50000.00", "places": 6, "total_score": None,
-                 "criterion_scores": {}},
-                {"provider_id": 2, "legal_name": "AO Concordia", "rank": 2, "result": "ranked", "reason": None,
-                 "price": "40000.00", "places": 6, "total_score": "91.00",
-                 "criterion_scores": {"21": "100.00", "22": "85.00"}},
-                {"provider_id": 1, "legal_name": "AO Casa Speranței", "rank": 1, "result": "ranked", "reason": None,
-                 "price": "42000.00", "places": 6, "total_score": "93.30",
-                 "criterion_scores": {"21": "95.24", "22": "92.00"}},
+                {
+                    "provider_id": 9,
+                    "legal_name": "AO Fără Punctaj",
+                    "rank": None,
+                    "result": "ineligible",
+                    "reason": "not accredited",
+                    "price": "50000.00",
+                    "places": 6,
+                    "total_score": None,
+                    "criterion_scores": {},
+                },
+                {
+                    "provider_id": 2,
+                    "legal_name": "AO Concordia",
+                    "rank": 2,
+                    "result": "ranked",
+                    "reason": None,
+                    "price": "40000.00",
+                    "places": 6,
+                    "total_score": "91.00",
+                    "criterion_scores": {"21": "100.00", "22": "85.00"},
+                },
+                {
+                    "provider_id": 1,
+                    "legal_name": "AO Casa Speranței",
+                    "rank": 1,
+                    "result": "ranked",
+                    "reason": None,
+                    "price": "42000.00",
+                    "places": 6,
+                    "total_score": "93.30",
+                    "criterion_scores": {"21": "95.24", "22": "92.00"},
+                },
             ],
         }
     ],
@@ -217,12 +279,20 @@ def test_a_documents_id_comes_from_its_download_url_or_its_ocds_id():
 
 def test_questions_show_with_their_answers_and_unanswered_ones_say_so():
     enquiries = [
-        {"id": "1", "description": "Se acceptă jumătate de normă?", "date": "2026-03-03T09:00:00Z",
-         "answer": "Da.", "dateAnswered": "2026-03-04T09:00:00Z"},
+        {
+            "id": "1",
+            "description": "Se acceptă jumătate de normă?",
+            "date": "2026-03-03T09:00:00Z",
+            "answer": "Da.",
+            "dateAnswered": "2026-03-04T09:00:00Z",
+        },
         {"id": "2", "description": "Câte rapoarte?", "date": "2026-03-05T09:00:00Z"},
     ]
     questions = call_view(release(enquiries=enquiries), "ro").questions
-    assert [(q.question, q.answer) for q in questions] == [("Se acceptă jumătate de normă?", "Da."), ("Câte rapoarte?", None)]
+    assert [(q.question, q.answer) for q in questions] == [
+        ("Se acceptă jumătate de normă?", "Da."),
+        ("Câte rapoarte?", None),
+    ]
     assert questions[0].answered_at == "2026-03-04T09:00:00Z"
 
 
@@ -236,8 +306,16 @@ def test_an_amendment_says_what_changed_why_and_where_the_deadline_moved():
             "submission_deadline": "2026-03-18T15:00:00+00:00",
         }
     ]
-    record = release(amendments=[{"id": "x", "date": "2026-03-06T10:00:00Z", "rationale": "Bugetul a fost majorat.",
-                                  "description": "Changed: lots, submission deadline"}])
+    record = release(
+        amendments=[
+            {
+                "id": "x",
+                "date": "2026-03-06T10:00:00Z",
+                "rationale": "Bugetul a fost majorat.",
+                "description": "Changed: lots, submission deadline",
+            }
+        ]
+    )
     amendment = call_view(record, "ro", tender=the_call_view(), amendments=amendments).amendments[0]
     assert amendment.changed == ("title", "lots", "submission_deadline")
     assert [(c.lot_number, c.budget, c.places) for c in amendment.lot_changes] == [(2, Decimal("52000"), None)]
@@ -249,16 +327,29 @@ def test_an_amendment_says_what_changed_why_and_where_the_deadline_moved():
 
 
 def test_without_the_amendments_view_the_ocds_amendment_still_says_what_changed():
-    record = release(amendments=[{"id": "x", "date": "2026-03-06T10:00:00Z", "rationale": "Motiv.",
-                                  "description": "Changed: lots, submission deadline"}])
+    record = release(
+        amendments=[
+            {
+                "id": "x",
+                "date": "2026-03-06T10:00:00Z",
+                "rationale": "Motiv.",
+                "description": "Changed: lots, submission deadline",
+            }
+        ]
+    )
     amendment = call_view(record, "ro").amendments[0]
     assert amendment.changed == ("lots", "submission_deadline")
     assert amendment.rationale == "Motiv." and amendment.new_deadline is None
 
 
 def test_a_cancelled_call_shows_the_departments_reason():
-    cancellation = {"id": "cancellation-1", "documentType": "cancellationDetails", "title": "Call cancelled",
-                    "description": "Bugetul a fost retras.", "datePublished": "2026-03-05T10:00:00Z"}
+    cancellation = {
+        "id": "cancellation-1",
+        "documentType": "cancellationDetails",
+        "title": "Call cancelled",
+        "description": "Bugetul a fost retras.",
+        "datePublished": "2026-03-05T10:00:00Z",
+    }
     record = release(status="cancelled", documents=[document(1, "Caietul de sarcini"), cancellation])
     record["status"] = "cancelled"
     view = call_view(record, "ro")
@@ -277,11 +368,16 @@ def test_the_calls_own_view_gives_the_cancellation_reason_first():
 def test_an_unsuccessful_call_shows_every_bid_with_why_it_was_not_ranked():
     record = release(status="unsuccessful")
     ranking = {**RANKING, "lots": [{**RANKING["lots"][0], "bids": RANKING["lots"][0]["bids"][:1]}]}
-    view = call_view(record, "ro", tender=the_call_view("unsuccessful", decided_at="2026-03-20T10:00:00+00:00"),
-                     ranking=ranking)
+    view = call_view(
+        record, "ro", tender=the_call_view("unsuccessful", decided_at="2026-03-20T10:00:00+00:00"), ranking=ranking
+    )
     (row,) = view.ranking[0].rows
     assert (row.name, row.rank, row.result, row.reason, row.winner) == (
-        "AO Fără Punctaj", None, "ineligible", "not accredited", False
+        "AO Fără Punctaj",
+        None,
+        "ineligible",
+        "not accredited",
+        False,
     )
     assert row.scores == (None, None) and row.total is None
     assert view.awards == () and view.contracts == ()
@@ -313,7 +409,9 @@ def test_awards_and_contracts_name_the_supplier_lot_value_and_period_and_link_to
     view = call_view(decided_release(), "ro", tender=the_call_view("complete"), ranking=RANKING)
     first, fallen = view.awards
     assert (first.supplier.name, first.supplier.idno, first.supplier.provider_id) == (
-        "AO Casa Speranței", "1003600011111", 1
+        "AO Casa Speranței",
+        "1003600011111",
+        1,
     )
     assert (first.lot_number, first.value, first.places, first.status) == (1, Decimal("42000"), 6, "active")
     assert fallen.status == "cancelled" and not fallen.standing
@@ -321,8 +419,11 @@ def test_awards_and_contracts_name_the_supplier_lot_value_and_period_and_link_to
     assert contract.supplier == first.supplier
     assert (contract.value, contract.lot_number, contract.status) == (Decimal("42000"), 1, "active")
     assert (contract.starts, contract.ends, contract.signed_at) == (
-        "2026-04-01T00:00:00Z", "2027-03-31T00:00:00Z", "2026-03-27T09:00:00Z"
+        "2026-04-01T00:00:00Z",
+        "2027-03-31T00:00:00Z",
+        "2026-03-27T09:00:00Z",
     )
+    assert contract.amendments == (("2027-03-01T00:00:00Z", "Reînnoit."),)
     assert view.periods.signed_at == "2026-03-27T09:00:00Z"
     assert view.periods.decided_at == "2026-03-20T10:00:00+00:00"
     assert view.periods.standstill_end == "2026-03-26T10:00:00Z"
@@ -360,13 +461,30 @@ def test_a_provider_page_lists_its_accreditations_and_only_its_own_contracts_new
         ],
     }
     rows = [
-        {"tender_id": 1, "district_code": "MD-CU", "supplier": {"id": "MD-IDNO-1003600011111"},
-         "contract": {"dateSigned": "2026-01-01T00:00:00Z", "value": {"amount": 42000}, "status": "active",
-                      "items": [{"quantity": 10}], "period": {"startDate": "2026-01-02T00:00:00Z"}}},
-        {"tender_id": 3, "district_code": "MD-OR", "supplier": {"id": "MD-IDNO-1003600011111"},
-         "contract": {"dateSigned": "2026-02-01T00:00:00Z", "value": {"amount": 9000}, "status": "terminated"}},
-        {"tender_id": 1, "district_code": "MD-CU", "supplier": {"id": "MD-IDNO-1003600022222"},
-         "contract": {"dateSigned": "2026-01-01T00:00:00Z", "value": {"amount": 40000}, "status": "active"}},
+        {
+            "tender_id": 1,
+            "district_code": "MD-CU",
+            "supplier": {"id": "MD-IDNO-1003600011111"},
+            "contract": {
+                "dateSigned": "2026-01-01T00:00:00Z",
+                "value": {"amount": 42000},
+                "status": "active",
+                "items": [{"quantity": 10}],
+                "period": {"startDate": "2026-01-02T00:00:00Z"},
+            },
+        },
+        {
+            "tender_id": 3,
+            "district_code": "MD-OR",
+            "supplier": {"id": "MD-IDNO-1003600011111"},
+            "contract": {"dateSigned": "2026-02-01T00:00:00Z", "value": {"amount": 9000}, "status": "terminated"},
+        },
+        {
+            "tender_id": 1,
+            "district_code": "MD-CU",
+            "supplier": {"id": "MD-IDNO-1003600022222"},
+            "contract": {"dateSigned": "2026-01-01T00:00:00Z", "value": {"amount": 40000}, "status": "active"},
+        },
     ]
     held = contracts_held(rows, provider["idno"])
     view = provider_view(provider, held, {1: "Îngrijire la domiciliu"})

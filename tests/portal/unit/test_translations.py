@@ -66,6 +66,8 @@ def test_translations_keep_the_placeholders_of_their_source(language):
         expected = set().union(*(PLACEHOLDER.findall(text) for text in source))
         translations = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         for text in translations:
-            if set(PLACEHOLDER.findall(text)) - expected or (len(source) == 1 and set(PLACEHOLDER.findall(text)) != expected):
+            if set(PLACEHOLDER.findall(text)) - expected or (
+                len(source) == 1 and set(PLACEHOLDER.findall(text)) != expected
+            ):
                 wrong.append(f"{source[0]!r} -> {text!r}")
     assert not wrong, "\n".join(wrong)

@@ -25,7 +25,12 @@ def answer_field_name(position: int) -> str:
 
 
 class BidFormBase(FlaskForm):
-    lot_id = RadioField(_("Lot"), coerce=int, validate_choice=True)
+    lot_id = RadioField(
+        _("Lot"),
+        coerce=int,
+        invalid_value_message=_("Choose the lot you are bidding for."),
+        invalid_choice_message=_("Choose the lot you are bidding for."),
+    )
     places = StringField(
         _("Places you offer"), validators=[DataRequired(message=_("Enter the number of places you offer."))]
     )

@@ -49,7 +49,11 @@ def money(value: object) -> str:
     return format_mdl(value, choose_language())
 
 
-def moment(value: object, style: str = "medium") -> str:
+# Day, month in words, year and minutes: seconds mean nothing to a person reading a deadline.
+MOMENT_FORMAT = "d MMMM y, HH:mm"
+
+
+def moment(value: object, style: str = MOMENT_FORMAT) -> str:
     parsed = parse_moment(value)
     return format_datetime(parsed, style) if parsed else "—"
 

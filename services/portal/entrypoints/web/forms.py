@@ -5,14 +5,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from services.portal.adapters.api_client import ApiRefusal
 from services.portal.entrypoints.web.messages import person_message
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
+    # The registry checks the address for real; here only its shape, so a typo is caught before a round trip.
+    email = EmailField(
+        _("E-mail"),
+        validators=[
+            DataRequired(),
+            Length(max=320),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_("Enter an e-mail address like name@example.md.")),
+        ],
+    )
     password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=200)])
 
 

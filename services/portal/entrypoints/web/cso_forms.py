@@ -1,0 +1,90 @@
+"""The CSO's forms: a question, a complaint, a monitoring report with its evidence, notification settings, a webhook.
+
+Limits mirror the contracting and notifications schemas, so most mistakes are caught before the API is asked.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+EVIDENCE_TYPES = [
+    ("physicalProgressReport", _("Progress report (services delivered)")),
+    ("financialProgressReport", _("Financial report")),
+]
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(_("Your question"), validators=[DataRequired(), Length(min=5, max=5000)])
+
+
+class ComplaintForm(FlaskForm):
+    award_id = SelectField(_("What the complaint is about"), choices=[], validate_choice=False)
+    title = StringField(_("Subject of the complaint"), validators=[DataRequired(), Length(min=5, max=300)])
+    description = TextAreaField(
+        _("Grounds: what was decided wrongly, and why"), validators=[DataRequired(), Length(min=10, max=20000)]
+    )
+    evidence = FileField(_("A supporting document (optional)"))
+
+
+class ReportForm(FlaskForm):
+    """The KPI fields (``kpi_<code>``) are added per contract by ``report_form_for``."""
+
+    milestone_number = SelectField(_("Reporting period"), coerce=int, validate_choice=False)
+    beneficiaries_served = IntegerField(
+        _("Beneficiaries served in the period"), validators=[InputRequired(), NumberRange(min=0, max=10**6)]
+    )
+    narrative = TextAreaField(_("What was done in the period"), validators=[DataRequired(), Length(min=10, max=50000)])
+    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES)
+    evidence = MultipleFileField(_("Evidence files (optional)"))
+
+
+class EvidenceForm(FlaskForm):
+    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES)
+    evidence = MultipleFileField(_("Evidence files"))
+
+
+def kpi_field_name(code: str) -> str:
+    return f"kpi_{code}"
+
+
+def report_form_for(kpis: list[dict], **kwargs) -> ReportForm:
+    """The report form with one number field per KPI of the contract (each optional, as in the API)."""
+    fields = {
+        kpi_field_name(kpi["code"]): DecimalField(
+            kpi.get("name") or kpi["code"], places=None, validators=[Optional(), NumberRange(min=0, max=10**9)]
+        )
+        for kpi in kpis
+    }
+    form_class = type("ContractReportForm", (ReportForm,), fields)
+    return form_class(**kwargs)
+
+
+class PreferencesForm(FlaskForm):
+    channel_email = BooleanField(_("By e-mail"))
+    channel_inbox = BooleanField(_("In the portal's notices"))
+    channel_webhook = BooleanField(_("To our own systems (webhooks)"))
+    digest = RadioField(
+        _("How often e-mails come"),
+        choices=[("no", _("One e-mail per notice, as it happens")), ("yes", _("One e-mail a day with all notices"))],
+        default="no",
+    )
+    language = SelectField(
+        _("Language of the notices"),
+        choices=[("", _("The language of your account")), ("ro", "Română"), ("ru", "Русский"), ("en", "English")],
+    )
+
+
+class WebhookForm(FlaskForm):
+    webhook_url = StringField(
+        _("Address (URL) of your system"),
+        validators=[DataRequired(), Length(min=8, max=500), URL(require_tld=False, message=_("Enter a web address."))],
+    )
+    webhook_description = StringField(_("Description (optional)"), validators=[Optional(), Length(max=200)])
+    webhook_event_types = StringField(_("Only these notices (optional)"), validators=[Optional(), Length(max=2000)])
+
+    def event_types(self) -> list[str]:
+        return [part.strip() for part in (self.webhook_event_types.data or "").replace(",", " ").split() if part]
