@@ -107,9 +107,8 @@ def question_of(enquiry: dict) -> Question:
     )
 
 
-def amendments_of(
-    rows: list[dict] | None, ocds_tender: dict, lots: tuple[Lot, ...], tender: dict
-) -> tuple[Amendment, ...]:
+def amendments_of(rows: list[dict] | None, ocds_tender: dict, tender: dict) -> tuple[Amendment, ...]:
+    """From the amendments view when it answered (``tender`` numbers the lots), else from OCDS."""
     if rows:
         return tuple(_amendment(row, tender) for row in rows)
     # OCDS words what changed as "Changed: lots, submission deadline"

@@ -9,12 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from services.portal.domain.call_terms import Criterion, Lot
 from services.portal.domain.money import as_decimal
-
-if TYPE_CHECKING:
-    from services.portal.domain.call_view import Criterion, Lot
 
 IDNO_PREFIX = "MD-IDNO-"
 # Awards that stand (or will, once the standstill ends): their suppliers are the winners

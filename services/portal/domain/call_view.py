@@ -136,7 +136,7 @@ def call_view(
         periods=_periods(record, tender, ranking, ocds_tender, compiled),
         documents=documents_of(compiled, documents or []),
         questions=tuple(question_of(enquiry) for enquiry in ocds_tender.get("enquiries") or []),
-        amendments=amendments_of(amendments, ocds_tender, lots, tender),
+        amendments=amendments_of(amendments, ocds_tender, tender),
         ranking=ranking_of(ranking, criteria, awards),
         awards=awards,
         contracts=contracts_of(compiled, awards),

@@ -150,6 +150,15 @@ def add_webhook():
             raise
         names = {"url": "webhook_url", "description": "webhook_description", "event_types": "webhook_event_types"}
         problems = place_refusal(form, refusal, names)
+        if "url" in refusal.field_errors:
+            # The API says why in its own words (a private address, no such host): the person needs what to do.
+            form.webhook_url.errors = [
+                gettext(
+                    "The platform cannot send notices to this address (%(reason)s). Give the public web address "
+                    "(http or https) of your system.",
+                    reason="; ".join(refusal.field_errors["url"]),
+                )
+            ]
         return _settings_page(webhook_form=form, problems=problems, status=422)
     # The secret is shown this once, on this answer: it is never kept by the portal nor shown again by the API.
     return render_template("cso/webhook_secret.html", webhook=created, new=True), 201
@@ -166,7 +175,7 @@ def remove_webhook(webhook_id: int):
     _confirmed_or_400()
     api().delete("notifications", f"/webhooks/{webhook_id}")
     flash(gettext("The webhook was removed; nothing more will be sent to it."), "success")
-    return redirect(url_for("cso.notification_settings") + "#webhooks")
+    return redirect(url_for("cso.notification_settings"))
 
 
 @blp.post("/settings/webhooks/<int:webhook_id>/test")
@@ -177,7 +186,7 @@ def test_webhook(webhook_id: int):
         result = api().post("notifications", f"/webhooks/{webhook_id}/ping", {})
     except ApiRefusal as refusal:
         flash(person_message(refusal.message, refusal.body), "error")
-        return redirect(url_for("cso.notification_settings") + "#webhooks")
+        return redirect(url_for("cso.notification_settings"))
     if result.get("ok"):
         flash(
             gettext("Your system received the test notice (it answered %(code)s).", code=result.get("status_code")),
@@ -186,7 +195,7 @@ def test_webhook(webhook_id: int):
     else:
         reason = result.get("error") or result.get("status_code") or "—"
         flash(gettext("The test notice did not reach your system: %(reason)s", reason=reason), "error")
-    return redirect(url_for("cso.notification_settings") + "#webhooks")
+    return redirect(url_for("cso.notification_settings"))
 
 
 @blp.post("/settings/webhooks/<int:webhook_id>/new-secret")
