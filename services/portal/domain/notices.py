@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+CONTRACT_EVENTS = ("contract.", "report.", "milestone.")
 OCID = re.compile(r"^ocds-[A-Za-z0-9-]+-(\d+)$")
 
 
@@ -33,6 +34,11 @@ class Notice:
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def about_a_contract(self) -> bool:
+        """A notice about a contract, its reports or payments (it names the call, not the contract)."""
+        return self.event_type.startswith(CONTRACT_EVENTS)
 
     @property
     def paragraphs(self) -> list[str]:

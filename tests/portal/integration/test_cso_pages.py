@@ -47,9 +47,16 @@ def cso(fake_api):
     """A signed-in CSO (AO Casa Speranței, provider 1) with CSRF off, as the brief's route tests use."""
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "PORTAL_SECRET_KEY": "test-secret-" + "x" * 40})
     client = app.test_client()
+    client.set_cookie("sscp_lang", "en")  # the assertions read the English source texts
     with client.session_transaction() as session:
-        session["user"] = {"id": 19, "email": "user@speranta.md", "full_name": None, "role": "cso",
-                           "district_code": None, "provider_id": 1}
+        session["user"] = {
+            "id": 19,
+            "email": "user@speranta.md",
+            "full_name": None,
+            "role": "cso",
+            "district_code": None,
+            "provider_id": 1,
+        }
         session["token"] = "token-cso"
         session["token_expires"] = (NOW + timedelta(hours=1)).isoformat()
     fake_api.on("GET", "registry", r"/providers/1", body=SPERANTA)
@@ -120,6 +127,13 @@ def test_a_visitor_is_sent_to_sign_in_first(fake_api):
     assert "/sign-in?next=/cso/contracts" in answer.headers["Location"]
 
 
+def test_a_department_user_does_not_see_the_cso_pages(cso):
+    with cso.session_transaction() as session:
+        session["user"] = {**session["user"], "role": "authority", "provider_id": None, "district_code": "MD-CU"}
+
+    assert cso.get("/cso/notices").status_code == 404
+
+
 # --- questions --------------------------------------------------------------------------------------------------
 
 
@@ -138,8 +152,13 @@ def test_a_question_is_sent_and_the_person_is_taken_back_to_the_call(cso, fake_a
 
 def test_a_question_after_the_period_ended_is_refused_with_what_happened(cso, fake_api):
     fake_api.on("GET", "contracting", "/tenders/8", body=tender(8))
-    refusal = {"code": 409, "message": "questions were taken until the enquiry end", "current_status": "active.enquiries"}
+    refusal = {
+        "code": 409,
+        "message": "questions were taken until the enquiry end",
+        "current_status": "active.enquiries",
+    }
     fake_api.on("POST", "contracting", "/tenders/8/questions", status=409, body=refusal)
+    fake_api.on("GET", "contracting", "/tenders/8/questions", body=[])
 
     answer = cso.post("/cso/calls/8/questions/new", data={"question": "Se acceptă jumătate de normă?"})
 
@@ -181,8 +200,16 @@ def standstill_call(fake_api, complaints=()):
 
 
 def test_the_complaint_form_names_each_award_and_lists_the_cso_complaints_with_their_resolution(cso, fake_api):
-    ruled = {"id": 3, "award_id": 12, "title": "Punctaj greșit", "description": "…", "status": "rejected",
-             "filed_at": PAST, "resolution": "Punctajul a fost verificat.", "resolved_at": PAST}
+    ruled = {
+        "id": 3,
+        "award_id": 12,
+        "title": "Punctaj greșit",
+        "description": "…",
+        "status": "rejected",
+        "filed_at": PAST,
+        "resolution": "Punctajul a fost verificat.",
+        "resolved_at": PAST,
+    }
     standstill_call(fake_api, [ruled])
 
     page = text_of(cso.get("/cso/calls/4/complaints/new"))
@@ -201,8 +228,12 @@ def test_a_complaint_is_lodged_about_one_award_and_its_document_attached_with_it
 
     answer = cso.post(
         "/cso/calls/4/complaints/new",
-        data={"award_id": "12", "title": "Punctaj greșit la preț", "description": "Prețul nostru a fost mai mic.",
-              "evidence": (io.BytesIO(PDF), "dovada.pdf")},
+        data={
+            "award_id": "12",
+            "title": "Punctaj greșit la preț",
+            "description": "Prețul nostru a fost mai mic.",
+            "evidence": (io.BytesIO(PDF), "dovada.pdf"),
+        },
         content_type="multipart/form-data",
     )
 
@@ -221,8 +252,10 @@ def test_a_complaint_from_an_organisation_that_did_not_bid_is_refused_in_plain_w
     refusal = {"code": 403, "message": "only bidders of this tender may complain about it"}
     fake_api.on("POST", "contracting", "/tenders/4/complaints", status=403, body=refusal)
 
-    answer = cso.post("/cso/calls/4/complaints/new", data={"award_id": "", "title": "Decizie greșită",
-                                                          "description": "Motivele noastre sunt acestea."})
+    answer = cso.post(
+        "/cso/calls/4/complaints/new",
+        data={"award_id": "", "title": "Decizie greșită", "description": "Motivele noastre sunt acestea."},
+    )
 
     assert answer.status_code == 403
     assert "Only organisations that bid for this call may complain" in text_of(answer)
@@ -245,10 +278,24 @@ def test_a_complaint_after_the_standstill_says_the_period_ended(cso, fake_api):
 
 def inbox(fake_api, unread=1):
     rows = [
-        {"id": 1, "subject": "Ofertă primită", "body": "Bună ziua", "event_type": "bid.submitted",
-         "correlation_id": "ocds-sscp01-8", "created_at": PAST, "read_at": PAST},
-        {"id": 2, "subject": "Invitație", "body": "Sunteți invitați", "event_type": "tender.invitation_sent",
-         "correlation_id": "ocds-sscp01-9", "created_at": PAST, "read_at": None},
+        {
+            "id": 1,
+            "subject": "Ofertă primită",
+            "body": "Bună ziua",
+            "event_type": "bid.submitted",
+            "correlation_id": "ocds-sscp01-8",
+            "created_at": PAST,
+            "read_at": PAST,
+        },
+        {
+            "id": 2,
+            "subject": "Invitație",
+            "body": "Sunteți invitați",
+            "event_type": "tender.invitation_sent",
+            "correlation_id": "ocds-sscp01-9",
+            "created_at": PAST,
+            "read_at": None,
+        },
     ]
     fake_api.on("GET", "notifications", "/inbox", body=rows, headers={"X-Pagination": '{"total": 2}'})
     fake_api.on("GET", "notifications", "/inbox/unread-count", body={"unread": unread})
@@ -278,8 +325,14 @@ def test_marking_a_notice_read_without_javascript_goes_back_to_the_notice(cso, f
 
 
 def test_marking_a_notice_read_with_htmx_answers_just_that_notice_and_the_new_count(cso, fake_api):
-    marked = {"id": 2, "subject": "Invitație", "body": "Text", "correlation_id": "ocds-sscp01-9",
-              "created_at": PAST, "read_at": PAST}
+    marked = {
+        "id": 2,
+        "subject": "Invitație",
+        "body": "Text",
+        "correlation_id": "ocds-sscp01-9",
+        "created_at": PAST,
+        "read_at": PAST,
+    }
     fake_api.on("POST", "notifications", "/inbox/2/read", body=marked)
     fake_api.on("GET", "notifications", "/inbox/unread-count", body={"unread": 0})
 
@@ -304,8 +357,13 @@ def test_marking_every_notice_read_says_how_many(cso, fake_api):
 
 
 def settings(fake_api, webhooks=()):
-    chosen = {"channels": {"email": True, "inbox": True, "webhook": False}, "digest": True, "language": "ru",
-              "events": {}, "legal_notices": ["award.decided"]}
+    chosen = {
+        "channels": {"email": True, "inbox": True, "webhook": False},
+        "digest": True,
+        "language": "ru",
+        "events": {},
+        "legal_notices": ["award.decided"],
+    }
     fake_api.on("GET", "notifications", "/preferences", body=chosen)
     fake_api.on("GET", "notifications", "/webhooks", body=list(webhooks))
 
@@ -317,7 +375,10 @@ def test_the_settings_page_shows_the_preferences_as_the_api_has_them(cso, fake_a
     page = text_of(cso.get("/cso/settings/notifications"))
 
     assert 'id="channel_email" name="channel_email" type="checkbox" value="y"' in page
-    assert 'checked id="channel_webhook"' not in page and 'id="channel_webhook" name="channel_webhook" type="checkbox" value="y">' in page
+    assert (
+        'checked id="channel_webhook"' not in page
+        and 'id="channel_webhook" name="channel_webhook" type="checkbox" value="y">' in page
+    )
     assert 'checked id="digest-1"' in page
     assert '<option selected value="ru">' in page
     assert "Award decisions on calls you bid for" in page
@@ -339,15 +400,20 @@ def test_a_new_webhook_shows_its_secret_once(cso, fake_api):
     created = {"id": 5, "url": "https://crm.example.md/hook", "secret": "s3cr3t-once", "event_types": []}
     fake_api.on("POST", "notifications", "/webhooks", status=201, body=created)
 
-    answer = cso.post("/cso/settings/webhooks", data={"webhook_url": "https://crm.example.md/hook",
-                                                      "webhook_event_types": "award.decided, tender.published"})
+    answer = cso.post(
+        "/cso/settings/webhooks",
+        data={"webhook_url": "https://crm.example.md/hook", "webhook_event_types": "award.decided, tender.published"},
+    )
 
     assert answer.status_code == 201
     assert "s3cr3t-once" in text_of(answer)
     assert answer.headers["Cache-Control"] == "no-store"
     sent = fake_api.requests_to("POST", "/webhooks")[0]["json"]
-    assert sent == {"url": "https://crm.example.md/hook", "description": None,
-                    "event_types": ["award.decided", "tender.published"]}
+    assert sent == {
+        "url": "https://crm.example.md/hook",
+        "description": None,
+        "event_types": ["award.decided", "tender.published"],
+    }
 
 
 def test_a_webhook_address_the_platform_refuses_is_explained_beside_the_field(cso, fake_api):
@@ -373,8 +439,10 @@ def test_a_webhook_is_tested_and_removed(cso, fake_api):
     assert fake_api.requests_to("DELETE", "/webhooks/4")
     with cso.session_transaction() as session:
         said = [text for _, text in session["_flashes"]]
-    assert said == ["The test notice did not reach your system: 500",
-                    "The webhook was removed; nothing more will be sent to it."]
+    assert said == [
+        "The test notice did not reach your system: 500",
+        "The webhook was removed; nothing more will be sent to it.",
+    ]
 
 
 # --- contracts --------------------------------------------------------------------------------------------------
@@ -382,19 +450,47 @@ def test_a_webhook_is_tested_and_removed(cso, fake_api):
 
 def a_contract(**changes) -> dict:
     record = {
-        "id": 1, "tender_id": 1, "provider_id": 1, "ocid": "ocds-sscp01-1", "title": "Îngrijire la domiciliu",
-        "status": "active", "district_code": "MD-CU", "service_type": "home-care", "places": 10,
-        "unit_price": "8400.00", "value": "84000.00", "start_at": PAST, "end_at": LATER,
+        "id": 1,
+        "tender_id": 1,
+        "provider_id": 1,
+        "ocid": "ocds-sscp01-1",
+        "title": "Îngrijire la domiciliu",
+        "status": "active",
+        "district_code": "MD-CU",
+        "service_type": "home-care",
+        "places": 10,
+        "unit_price": "8400.00",
+        "value": "84000.00",
+        "start_at": PAST,
+        "end_at": LATER,
         "milestone_frequency": "monthly",
-        "kpis": [{"code": "beneficiaries_served", "name": "Beneficiari", "target": "10", "unit": "persons"},
-                 {"code": "home_visits", "name": "Vizite la domiciliu", "target": "120", "unit": "vizite"}],
+        "kpis": [
+            {"code": "beneficiaries_served", "name": "Beneficiari", "target": "10", "unit": "persons"},
+            {"code": "home_visits", "name": "Vizite la domiciliu", "target": "120", "unit": "vizite"},
+        ],
         "signatures": {"authority": {"signed_at": PAST}, "provider": {"signed_at": PAST}},
         "allowed_actions": ["terminate", "amend", "report"],
         "milestones": [
-            {"number": 1, "period_start": PAST, "period_end": PAST, "report_due_at": PAST, "amount": "42000.00",
-             "status": "planned", "report_status": "returned", "late": True},
-            {"number": 2, "period_start": LATER, "period_end": LATER, "report_due_at": LATER, "amount": "42000.00",
-             "status": "planned", "report_status": None, "late": False},
+            {
+                "number": 1,
+                "period_start": PAST,
+                "period_end": PAST,
+                "report_due_at": PAST,
+                "amount": "42000.00",
+                "status": "planned",
+                "report_status": "returned",
+                "late": True,
+            },
+            {
+                "number": 2,
+                "period_start": LATER,
+                "period_end": LATER,
+                "report_due_at": LATER,
+                "amount": "42000.00",
+                "status": "planned",
+                "report_status": None,
+                "late": False,
+            },
         ],
     }
     return {**record, **changes}
@@ -412,12 +508,29 @@ def test_the_contracts_page_lists_only_the_cso_own_contracts_with_what_is_due(cs
 
 def test_a_contract_shows_its_periods_its_returned_report_with_the_note_and_its_evidence_hashes(cso, fake_api):
     fake_api.on("GET", "contracting", "/contracts/1", body=a_contract())
-    returned = {"id": 6, "milestone_number": 1, "status": "returned", "comments": "Lipsesc fișele de prezență.",
-                "beneficiaries_served": 9, "kpi_values": {"home_visits": "100"}, "narrative": "Text",
-                "submitted_at": PAST, "decided_at": PAST, "late": True}
+    returned = {
+        "id": 6,
+        "milestone_number": 1,
+        "status": "returned",
+        "comments": "Lipsesc fișele de prezență.",
+        "beneficiaries_served": 9,
+        "kpi_values": {"home_visits": "100"},
+        "narrative": "Text",
+        "submitted_at": PAST,
+        "decided_at": PAST,
+        "late": True,
+    }
     fake_api.on("GET", "contracting", "/contracts/1/reports", body=[returned])
-    evidence = {"id": 40, "kind": "report", "owner_id": 6, "title": "fise.pdf", "file_name": "fise.pdf",
-                "size": 2048, "sha256": "ab" * 32, "status": "active"}
+    evidence = {
+        "id": 40,
+        "kind": "report",
+        "owner_id": 6,
+        "title": "fise.pdf",
+        "file_name": "fise.pdf",
+        "size": 2048,
+        "sha256": "ab" * 32,
+        "status": "active",
+    }
     fake_api.on("GET", "contracting", "/tenders/1/documents", body=[evidence, {**evidence, "kind": "tender", "id": 1}])
 
     page = text_of(cso.get("/cso/contracts/1"))
@@ -437,8 +550,11 @@ def test_another_organisation_contract_is_not_found(cso, fake_api):
 
 
 def test_a_contract_waiting_for_the_cso_signature_is_signed_from_its_page(cso, fake_api):
-    pending = a_contract(status="pending", allowed_actions=["sign", "edit", "cancel"],
-                         signatures={"authority": {"signed_at": PAST}, "provider": {"signed_at": None}})
+    pending = a_contract(
+        status="pending",
+        allowed_actions=["sign", "edit", "cancel"],
+        signatures={"authority": {"signed_at": PAST}, "provider": {"signed_at": None}},
+    )
     fake_api.on("GET", "contracting", "/contracts/1", body=pending)
     fake_api.on("GET", "contracting", "/contracts/1/reports", body=[])
     fake_api.on("GET", "contracting", "/tenders/1/documents", body=[])
@@ -460,20 +576,34 @@ def test_a_report_is_filed_with_its_kpis_then_its_evidence_uploaded_as_the_repor
 
     answer = cso.post(
         "/cso/contracts/1/reports/new",
-        data={"milestone_number": "1", "beneficiaries_served": "9", "kpi_home_visits": "100.5",
-              "narrative": "Am deservit nouă persoane.", "evidence_type": "financialProgressReport",
-              "evidence": [(io.BytesIO(PDF), "fise.pdf")]},
+        data={
+            "milestone_number": "1",
+            "beneficiaries_served": "9",
+            "kpi_home_visits": "100.5",
+            "narrative": "Am deservit nouă persoane.",
+            "evidence_type": "financialProgressReport",
+            "evidence": [(io.BytesIO(PDF), "fise.pdf")],
+        },
         content_type="multipart/form-data",
     )
 
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith("/cso/contracts/1#report-9")
     sent = fake_api.requests_to("POST", "/reports")[0]["json"]
-    assert sent == {"milestone_number": 1, "beneficiaries_served": 9, "kpi_values": {"home_visits": "100.5"},
-                    "narrative": "Am deservit nouă persoane."}
+    assert sent == {
+        "milestone_number": 1,
+        "beneficiaries_served": 9,
+        "kpi_values": {"home_visits": "100.5"},
+        "narrative": "Am deservit nouă persoane.",
+    }
     upload = fake_api.requests_to("POST", "/documents")[0]
-    assert upload["data"] == {"kind": "report", "owner_id": "9", "title": "fise.pdf",
-                              "sha256": hashlib.sha256(PDF).hexdigest(), "document_type": "financialProgressReport"}
+    assert upload["data"] == {
+        "kind": "report",
+        "owner_id": "9",
+        "title": "fise.pdf",
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+        "document_type": "financialProgressReport",
+    }
 
 
 def test_a_refused_evidence_file_is_said_and_the_page_opens_at_the_top_where_that_message_is(cso, fake_api):
@@ -481,10 +611,14 @@ def test_a_refused_evidence_file_is_said_and_the_page_opens_at_the_top_where_tha
     refusal = {"code": 422, "errors": {"file": ["the file's content is not an allowed format (PDF), whatever"]}}
     fake_api.on("POST", "contracting", "/tenders/1/documents", status=422, body=refusal)
 
-    answer = cso.post("/cso/contracts/1/reports/6/evidence",
-                      data={"report-6-evidence_type": "physicalProgressReport",
-                            "report-6-evidence": [(io.BytesIO(b"text"), "note.txt")]},
-                      content_type="multipart/form-data")
+    answer = cso.post(
+        "/cso/contracts/1/reports/6/evidence",
+        data={
+            "report-6-evidence_type": "physicalProgressReport",
+            "report-6-evidence": [(io.BytesIO(b"text"), "note.txt")],
+        },
+        content_type="multipart/form-data",
+    )
 
     assert answer.headers["Location"].endswith("/cso/contracts/1")
     with cso.session_transaction() as session:
@@ -496,8 +630,10 @@ def test_a_second_report_for_a_period_under_review_is_refused_in_plain_words_and
     refusal = {"code": 409, "message": "period 1 already has a report submitted", "current_status": "submitted"}
     fake_api.on("POST", "contracting", "/contracts/1/reports", status=409, body=refusal)
 
-    answer = cso.post("/cso/contracts/1/reports/new",
-                      data={"milestone_number": "1", "beneficiaries_served": "9", "narrative": "Textul raportului."})
+    answer = cso.post(
+        "/cso/contracts/1/reports/new",
+        data={"milestone_number": "1", "beneficiaries_served": "9", "narrative": "Textul raportului."},
+    )
 
     assert answer.status_code == 409
     page = text_of(answer)

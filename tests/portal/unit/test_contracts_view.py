@@ -35,9 +35,13 @@ def contract(status="active", **changes) -> dict:
         "allowed_actions": ["report"],
         "milestones": [
             milestone(1, "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-02-16T00:00:00Z", "payable", "accepted"),
-            milestone(2, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-03-16T00:00:00Z", report_status="returned"),
+            milestone(
+                2, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-03-16T00:00:00Z", report_status="returned"
+            ),
             milestone(3, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", "2026-04-16T00:00:00Z"),
-            milestone(4, "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", "2026-05-16T00:00:00Z", report_status="submitted"),
+            milestone(
+                4, "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", "2026-05-16T00:00:00Z", report_status="submitted"
+            ),
             milestone(5, "2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-06-16T00:00:00Z"),
             milestone(6, "2026-06-01T00:00:00Z", "2026-07-01T00:00:00Z", "2026-07-16T00:00:00Z"),
         ],

@@ -22,7 +22,9 @@ ORGANISATION = Organisation.from_register(
 )
 
 
-def call(tender_id: int, status="active.tendering", district="MD-CU", service="home-care", deadline="2026-12-06T10:00:00Z"):
+def call(
+    tender_id: int, status="active.tendering", district="MD-CU", service="home-care", deadline="2026-12-06T10:00:00Z"
+):
     return {
         "id": tender_id,
         "status": status,
@@ -31,7 +33,10 @@ def call(tender_id: int, status="active.tendering", district="MD-CU", service="h
         "enquiry_end": "2026-12-05T13:00:00Z",
         "submission_deadline": deadline,
         "standstill_end": "2026-12-06T00:00:00Z" if status == "active.standstill" else None,
-        "lots": [{"id": 10 + tender_id, "title": "Lot", "budget": "60000.00"}, {"id": 20 + tender_id, "budget": "1.50"}],
+        "lots": [
+            {"id": 10 + tender_id, "title": "Lot", "budget": "60000.00"},
+            {"id": 20 + tender_id, "budget": "1.50"},
+        ],
     }
 
 

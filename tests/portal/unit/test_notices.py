@@ -45,3 +45,11 @@ def test_a_notice_keeps_its_paragraphs_and_its_call():
     assert notice.unread
     assert notice.tender_id == 8
     assert notice.paragraphs == ["Bună ziua,", "Text.", "—\nPlatforma"]
+
+
+def test_a_notice_about_a_contract_or_its_reports_is_marked_as_such():
+    about_report = {**row(6, "2026-12-05T10:00:00+00:00"), "event_type": "report.returned"}
+
+    notices = unread_first([about_report, row(7, "2026-12-04T10:00:00+00:00")])
+
+    assert [notice.about_a_contract for notice in notices] == [True, False]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext
+from wtforms.fields.choices import SelectChoice
 
 from services.portal.adapters.api_client import ApiRefusal
 from services.portal.domain.deadlines import parse_moment
@@ -32,8 +33,11 @@ def ask_question(tender_id: int):
     form = QuestionForm()
     still_open = questions_open(call["status"], parse_moment(call.get("enquiry_end")), now())
     problems: list[str] = []
-    status = 422 if form.is_submitted() and not form.validate() else 200
-    if status == 200 and form.is_submitted() and still_open:
+    status = 200
+    if form.is_submitted() and not form.validate():
+        status = 422
+    elif form.is_submitted():
+        # The API's clock decides whether the period is still open, not the page's reading of it.
         try:
             api().post("contracting", f"/tenders/{tender_id}/questions", {"question": form.question.data.strip()})
         except ApiRefusal as refusal:
@@ -46,8 +50,6 @@ def ask_question(tender_id: int):
         else:
             flash(gettext("Your question was sent; the answer will be public on the call's page."), "success")
             return redirect(url_for("public.call", tender_id=tender_id))
-    elif form.is_submitted() and not still_open:
-        status = 409
     return render_template(
         "cso/ask_question.html",
         call=call,
@@ -58,10 +60,10 @@ def ask_question(tender_id: int):
     ), status
 
 
-def _award_choices(call: dict, awards: list[dict]) -> list[tuple[str, str]]:
+def _award_choices(call: dict, awards: list[dict]) -> list[SelectChoice]:
     lot_numbers = {lot["id"]: lot.get("number") for lot in call.get("lots") or []}
     names: dict[int, str] = {}
-    choices = [("", gettext("The whole award decision of the call"))]
+    choices = [SelectChoice("", gettext("The whole award decision of the call"))]
     for award in awards:
         if award.get("status") not in LIVE_AWARD:
             continue
@@ -71,7 +73,7 @@ def _award_choices(call: dict, awards: list[dict]) -> list[tuple[str, str]]:
             provider=provider_name(award.get("provider_id"), names),
             value=money(award.get("value")),
         )
-        choices.append((str(award["id"]), words))
+        choices.append(SelectChoice(str(award["id"]), words))
     return choices
 
 
@@ -96,8 +98,10 @@ def complain(tender_id: int):
     form.award_id.choices = _award_choices(call, api().get("contracting", f"/tenders/{tender_id}/awards"))
     still_open = complaints_open(call["status"], parse_moment(call.get("standstill_end")), now())
     problems: list[str] = []
-    status = 422 if form.is_submitted() and not form.validate() else 200
-    if status == 200 and form.is_submitted():
+    status = 200
+    if form.is_submitted() and not form.validate():
+        status = 422
+    elif form.is_submitted():
         try:
             complaint = _lodge(tender_id, form)
         except ApiRefusal as refusal:
@@ -121,7 +125,7 @@ def complain(tender_id: int):
             )
             return redirect(url_for("cso.complain", tender_id=tender_id))
     complaints = api().get("contracting", f"/tenders/{tender_id}/complaints")
-    award_words = dict(form.award_id.choices)
+    award_words = {choice.value: choice.label for choice in form.award_id.choices}
     return render_template(
         "cso/complain.html",
         call=call,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from wtforms.fields.choices import SelectChoice
 
 from services.portal.adapters.api_client import ApiRefusal
 from services.portal.domain import contracts_view
@@ -141,7 +142,7 @@ def new_report(contract_id: int):
     open_periods = contracts_view.fileable_periods(record, now())
     kpis = contracts_view.kpis_to_report(record)
     form = report_form_for(kpis)
-    form.milestone_number.choices = [(period.number, _period_words(period)) for period in open_periods]
+    form.milestone_number.choices = [SelectChoice(period.number, _period_words(period)) for period in open_periods]
     if request.method == "GET" and request.args.get("period", "").isdigit():
         form.milestone_number.data = int(request.args["period"])
     problems: list[str] = []

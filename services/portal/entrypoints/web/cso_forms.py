@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+# Choices as SelectChoice: wtforms 3.3 deprecates tuples (and the tests turn warnings into errors).
 EVIDENCE_TYPES = [
-    ("physicalProgressReport", _("Progress report (services delivered)")),
-    ("financialProgressReport", _("Financial report")),
+    SelectChoice("physicalProgressReport", _("Progress report (services delivered)")),
+    SelectChoice("financialProgressReport", _("Financial report")),
 ]
 
 
@@ -38,12 +40,12 @@ class ReportForm(FlaskForm):
         _("Beneficiaries served in the period"), validators=[InputRequired(), NumberRange(min=0, max=10**6)]
     )
     narrative = TextAreaField(_("What was done in the period"), validators=[DataRequired(), Length(min=10, max=50000)])
-    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES)
+    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES, default="physicalProgressReport")
     evidence = MultipleFileField(_("Evidence files (optional)"))
 
 
 class EvidenceForm(FlaskForm):
-    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES)
+    evidence_type = SelectField(_("What the files are"), choices=EVIDENCE_TYPES, default="physicalProgressReport")
     evidence = MultipleFileField(_("Evidence files"))
 
 
@@ -69,12 +71,20 @@ class PreferencesForm(FlaskForm):
     channel_webhook = BooleanField(_("To our own systems (webhooks)"))
     digest = RadioField(
         _("How often e-mails come"),
-        choices=[("no", _("One e-mail per notice, as it happens")), ("yes", _("One e-mail a day with all notices"))],
+        choices=[
+            SelectChoice("no", _("One e-mail per notice, as it happens")),
+            SelectChoice("yes", _("One e-mail a day with all notices")),
+        ],
         default="no",
     )
     language = SelectField(
         _("Language of the notices"),
-        choices=[("", _("The language of your account")), ("ro", "Română"), ("ru", "Русский"), ("en", "English")],
+        choices=[
+            SelectChoice("", _("The language of your account")),
+            SelectChoice("ro", "Română"),
+            SelectChoice("ru", "Русский"),
+            SelectChoice("en", "English"),
+        ],
     )
 
 
