@@ -14,6 +14,7 @@ from rich.table import Table
 
 from demo.cast import cso
 from demo.documents import check_public_documents, listed
+from demo.portal_check import check_portal
 from demo.platform import (
     Api,
     Progress,
@@ -59,6 +60,7 @@ def run_demo(once: bool, production: bool = False) -> int:
         round_started = datetime.now(UTC)
         scenarios = play_round(api, cast, progress, supervisor)
         print_summary(api, cast, scenarios, progress)
+        check_portal(scenarios, progress)
         print_sign_ins(cast, production)
         check_flow_runs(round_started, progress)  # a red run in the Prefect UI fails the round, outcomes or not
         if once:

@@ -43,6 +43,7 @@ PYTHON_COMMANDS = {
     **{f"{name}-relay": ["sscp", "relay", name] for name in API_PORTS},
     "contracting-consumer": ["sscp", "consume", "contracting"],
     "notifications-worker": ["sscp", "consume", "notifications"],
+    "portal": ["gunicorn", "-c", "deploy/gunicorn.conf.py", "services.portal.entrypoints.wsgi:app"],
     "flow-bridge": ["sscp", "bridge"],
     "prefect-deploy": ["sscp", "flows", "deploy", "--pool", "sscp-pool"],
     "prefect-worker": ["prefect", "worker", "start", "--pool", "sscp-pool", "--type", "process"],

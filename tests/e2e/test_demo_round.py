@@ -73,6 +73,9 @@ def assert_round_outcomes(output: str) -> None:
     assert in_ocds and int(in_ocds.group(1)) >= 10, output[-3000:]
     # No red run in the Prefect UI: an unsuccessful call's award stage ends Completed too (issue 14 #1).
     assert re.search(r"✓ 0 failed or crashed flow runs \(of [1-9]\d*\)", output), output[-3000:]
+    # The web portal (issue 18) lists the round's calls and opens each one's page; the sign-ins are printed.
+    assert re.search(r"✓ portal: the round's \d+ calls are listed and each call's page opens", output), output[-3000:]
+    assert "Sign in to the portal" in output and "user@speranta.md" in output
     assert "all processes stopped" in output
 
 

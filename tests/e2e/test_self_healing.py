@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # a whole demo round,
 # Process kinds, each with the supervised process killed for it in each mode.
 KINDS = {
     "api-gunicorn-master": {"embedded": "contracting", "production": "contracting"},
+    "portal-gunicorn-master": {"embedded": "portal", "production": "portal"},
     "outbox-relay": {"embedded": "contracting-relay", "production": "contracting-relay"},
     "consumer": {"embedded": "contracting-consumer", "production": "contracting-consumer"},
     "notifications-worker": {"embedded": "notifications-worker", "production": "notifications-worker"},
