@@ -14,7 +14,6 @@ from rich.table import Table
 
 from demo.cast import cso
 from demo.documents import check_public_documents, listed
-from demo.portal_check import check_portal
 from demo.platform import (
     Api,
     Progress,
@@ -24,6 +23,7 @@ from demo.platform import (
     prepare_platform,
     report_restarts,
 )
+from demo.portal_check import check_portal
 from demo.run_check import check_flow_runs
 from demo.scenarios import Scenario, national_round
 from demo.seed import Cast, seed
