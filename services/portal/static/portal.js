@@ -18,8 +18,11 @@
       var label = time.nextElementSibling;
       if (!label || !label.classList.contains("countdown") || isNaN(left) || left <= 0) { return; }
       var days = Math.floor(left / 86400000), hours = Math.floor(left / 3600000) % 24, minutes = Math.floor(left / 60000) % 60;
-      label.textContent = "(" + (days ? unit(lang, "day", days) + " " + unit(lang, "hour", hours)
-                                      : unit(lang, "hour", hours) + " " + unit(lang, "minute", minutes)) + ")";
+      var parts = days ? [unit(lang, "day", days), unit(lang, "hour", hours)]
+                       : [unit(lang, "hour", hours), unit(lang, "minute", minutes)];
+      var joined = window.Intl && Intl.ListFormat
+        ? new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(parts) : parts.join(" ");
+      label.textContent = "(" + joined + ")";
       label.classList.toggle("urgent", days === 0);
     });
   }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_datetime, lazy_gettext, ngettext
+from flask_babel import format_datetime, gettext, lazy_gettext, ngettext
 
 from services.portal.adapters.api_client import ServiceDown
 from services.portal.adapters.reference_cache import cached, label
@@ -63,16 +63,13 @@ def countdown(value: object) -> str:
     if left is None:
         return str(_("closed"))
     if left.days:
-        return (
-            ngettext("%(num)d day", "%(num)d days", left.days)
-            + " "
-            + ngettext("%(num)d hour", "%(num)d hours", left.hours)
-        )
-    return (
-        ngettext("%(num)d hour", "%(num)d hours", left.hours)
-        + " "
-        + ngettext("%(num)d minute", "%(num)d minutes", left.minutes)
-    )
+        larger = ngettext("%(num)d day", "%(num)d days", left.days)
+        smaller = ngettext("%(num)d hour", "%(num)d hours", left.hours)
+    else:
+        larger = ngettext("%(num)d hour", "%(num)d hours", left.hours)
+        smaller = ngettext("%(num)d minute", "%(num)d minutes", left.minutes)
+    # One frame per language for the two amounts ("2 zile și 3 ore"), never two pieces glued with a space.
+    return gettext("%(larger)s and %(smaller)s", larger=larger, smaller=smaller)
 
 
 def translated_title(item: dict) -> str:
