@@ -133,9 +133,7 @@ def documents(tender_id: int, bid_id: int):
             return _upload_answer(by_script, [], [gettext("Choose at least one file to add.")], call, bid_id, 422)
         added, refused = _forward_each(call.id, bid_id, uploads, request.form.get("document_type", ""))
         return _upload_answer(by_script, added, refused, call, bid_id, 201 if added and not refused else 422)
-    return render_template(
-        "bids/documents.html", call=call, bid=bid, form=form, document_types=support.BID_DOCUMENT_TYPES
-    )
+    return render_template("bids/documents.html", call=call, bid=bid, form=form)
 
 
 def _forward_each(tender_id: int, bid_id: int, uploads, document_type: str) -> tuple[list[dict], list[str]]:
