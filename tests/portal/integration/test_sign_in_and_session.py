@@ -114,3 +114,13 @@ def test_the_services_being_down_gives_a_friendly_page_not_a_trace(client, fake_
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "Platforma nu răspunde în acest moment" in body and "Traceback" not in body
+
+
+def test_an_open_page_keeps_the_session_alive_by_renewing_the_token_in_the_background(client, fake_api):
+    signed_in(client, fake_api, expires_in=120)
+    fake_api.on(
+        "POST", "registry", "/auth/refresh", body={"access_token": "kept", "token_type": "Bearer", "expires_in": 900}
+    )
+    response = client.get("/session/keep-alive")
+    assert response.status_code == 204
+    assert FernetSerializer("test-secret-" + "x" * 40).loads(client.get_cookie("sscp_session").value)["token"] == "kept"

@@ -51,6 +51,13 @@ def sign_out():
     return redirect(url_for("public.search"))
 
 
+@blp.get("/session/keep-alive")
+def keep_alive():
+    """Pinged by an open page every few minutes (htmx), so the token is renewed while a person reads or types;
+    without JavaScript the next page renews it. A session still ends SESSION_MAX_SECONDS after the password."""
+    return "", 204
+
+
 @blp.get("/language/<code>")
 def choose_language(code: str):
     """Without JavaScript the language links land here, then go back to the page the person was on."""
