@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from typing import NamedTuple
 
 import httpx
 
-from services.common.settings import prefect_api_url, service_url, var_dir
+from services.common.settings import embedded_secret, prefect_api_url, service_url, var_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "Procfile"
@@ -159,12 +158,7 @@ def ensure_postgres_databases() -> list[str]:
 
 
 def _embedded_secret(var: Path, name: str) -> str:
-    path = var / "secrets" / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(18))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return embedded_secret(name, var)
 
 
 class Supervisor:

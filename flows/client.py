@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.common.settings import service_url, var_dir
+from services.common.settings import embedded_secret, service_url
 
 SERVICE_ACCOUNT_EMAIL = "flows@service.sscp.md"
 
@@ -19,14 +19,7 @@ def service_account_password() -> str:
     password = os.environ.get("FLOWS_SERVICE_PASSWORD")
     if password:
         return password
-    path = var_dir() / "secrets" / "flows-service-password"
-    if not path.exists():
-        import secrets
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return embedded_secret("flows-service-password")
 
 
 class ServiceError(RuntimeError):

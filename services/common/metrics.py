@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterable
 
@@ -23,7 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from werkzeug.exceptions import Unauthorized
 
-from services.common.settings import var_dir
+from services.common.settings import embedded_secret
 
 REQUEST_SECONDS = Histogram(
     "sscp_http_request_duration_seconds",
@@ -94,16 +93,4 @@ def _refused() -> Response:
 
 def embedded_scraper_token() -> str:
     """var/secrets/metrics-token, made on first use; every worker and service of the host reads the same one."""
-    path = var_dir() / "secrets" / "metrics-token"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        draft.touch(mode=0o600)
-        draft.write_text(secrets.token_urlsafe(32))
-        try:
-            os.link(draft, path)  # atomic: of workers starting together, the first one's token is everyone's
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+    return embedded_secret("metrics-token")

@@ -7,6 +7,7 @@ BUS_URL and PREFECT_API_URL. Nothing else changes between them.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def var_dir() -> Path:
     path = Path(os.environ.get("VAR_DIR", "var")).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def embedded_secret(name: str, directory: Path | None = None) -> str:
+    """``<VAR_DIR>/secrets/<name>``, made on first use, readable by the owner only; every process of the host
+    reads the same one, even when several start together (the first one's link wins, the others read it)."""
+    path = (directory or var_dir()) / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def bus_url() -> str:

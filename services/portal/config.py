@@ -8,12 +8,11 @@ sends its cookie over plain http on 127.0.0.1; a deployment passes PORTAL_SECRET
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.common.settings import service_url, var_dir
+from services.common.settings import embedded_secret, service_url
 
 LANGUAGES = ("ro", "ru", "en")
 DEFAULT_LANGUAGE = "ro"
@@ -22,15 +21,6 @@ TIMEZONE = "Europe/Chisinau"
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def _embedded_secret() -> str:
-    path = var_dir() / "secrets" / "portal-secret-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 @dataclass(frozen=True)
@@ -62,7 +52,7 @@ class PortalSettings:
             registry_url=get("REGISTRY_URL") or service_url("registry"),
             contracting_url=get("CONTRACTING_URL") or service_url("contracting"),
             notifications_url=get("NOTIFICATIONS_URL") or service_url("notifications"),
-            secret_key=secret_from_environment or _embedded_secret(),
+            secret_key=secret_from_environment or embedded_secret("portal-secret-key"),
             secure_cookies=_flag(get("PORTAL_SECURE_COOKIES", secure_default)),
             api_timeout_seconds=float(get("PORTAL_API_TIMEOUT_SECONDS", "15")),
             refresh_margin_seconds=int(get("PORTAL_REFRESH_MARGIN_SECONDS", "300")),
