@@ -3,6 +3,8 @@
 Prefect is left out: nothing a CSO does in the portal waits for a stage flow (bidding closes by the contracting
 service's clock), so the platform starts in seconds. It is seeded through the APIs with the demo's cast, and one
 call per scenario is published with its deadline an hour away, so a CSO can bid, modify, withdraw and bid again.
+A test that needs a call past its deadline publishes its own with `open_call`'s short periods and does the flows'
+steps itself over HTTP, as the operator (see test_cso_after_the_award.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class LivePortal:
     cast: Cast
     calls: dict[str, dict]
     var_dir: Path
+    environment: dict[str, str]  # what the processes were started with (OPERATOR_PASSWORD, the short periods…)
 
     def sign_in_headers(self, email: str) -> dict:
         token = httpx.post(
@@ -69,17 +72,34 @@ def subset_procfile(directory: Path) -> Path:
     return path
 
 
-def open_call(api: Api, authority: dict, district: str, service: str, title: str, places: int) -> dict:
+def open_call(
+    api: Api,
+    authority: dict,
+    district: str,
+    service: str,
+    title: str,
+    places: int,
+    enquiry: timedelta = timedelta(minutes=30),
+    tendering: timedelta = timedelta(minutes=30),
+    max_awards: int = 2,
+) -> dict:
+    """Draft, terms attached, published: questions for ``enquiry``, then bids for ``tendering``."""
     now = datetime.now(UTC)
     body = {
         "district_code": district,
         "service_type": service,
         "title": title,
         "description": f"{places} locuri, contract de 12 luni.",
-        "enquiry_end": (now + timedelta(minutes=30)).isoformat(),
-        "submission_deadline": (now + timedelta(hours=1)).isoformat(),
+        "enquiry_end": (now + enquiry).isoformat(),
+        "submission_deadline": (now + enquiry + tendering).isoformat(),
         "lots": [
-            {"title": title, "places": places, "budget": str(places * 6000), "duration_months": 12, "max_awards": 2}
+            {
+                "title": title,
+                "places": places,
+                "budget": str(places * 6000),
+                "duration_months": 12,
+                "max_awards": max_awards,
+            }
         ],
         "criteria": [
             {"kind": "price", "name": "Preț", "weight": 40},
@@ -107,6 +127,10 @@ def live_portal(directory: Path) -> Iterator[LivePortal]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "0",
+        # Shorter than the embedded mode's 20 s, so a test can take a call past its deadline in seconds; the
+        # standstill stays 30 s (the time a losing bidder has to complain in the browser).
+        "CONTRACTING_MIN_ENQUIRY_SECONDS": "5",
+        "CONTRACTING_MIN_TENDERING_SECONDS": "5",
     }
     for name in ("REGISTRY_URL", "CONTRACTING_URL", "NOTIFICATIONS_URL", "JWKS_URL", "BUS_URL"):
         os.environ.pop(name, None)
@@ -139,6 +163,7 @@ def live_portal(directory: Path) -> Iterator[LivePortal]:
                 cast=cast,
                 calls=calls,
                 var_dir=var,
+                environment=environment_values,
             )
         finally:
             supervisor.stop()
