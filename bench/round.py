@@ -46,7 +46,7 @@ ROUND_SERVICES = ("home-care", "day-centre", "personal-assistance", "respite-car
 assert set(ROUND_SERVICES) <= {label.code for label in SERVICE_TYPES}
 # A developer's shell may point at their own demo; the round's processes get only the settings below.
 FOREIGN_PREFIXES = ("PREFECT_", "SSCP_", "CONTRACTING_", "GUNICORN_", "RENEWAL_")
-FOREIGN = {"VAR_DIR", "REGISTRY_PORT", "CONTRACTING_PORT", "NOTIFICATIONS_PORT", "OPERATOR_PASSWORD"}
+FOREIGN = {"VAR_DIR", "REGISTRY_PORT", "CONTRACTING_PORT", "NOTIFICATIONS_PORT", "PORTAL_PORT", "OPERATOR_PASSWORD"}
 FOREIGN |= {"FLOWS_SERVICE_PASSWORD", "LOG_FORMAT", "LOG_LEVEL", "ACCESS_TOKEN_TTL_SECONDS"}
 
 
@@ -112,6 +112,7 @@ def environment(mode: Mode, phase: str, config: dict) -> dict[str, str]:
         "REGISTRY_PORT": str(free_port()),
         "CONTRACTING_PORT": str(free_port()),
         "NOTIFICATIONS_PORT": str(free_port()),
+        "PORTAL_PORT": str(free_port()),
         "PREFECT_PORT": str(prefect_port),
         # Set here, not left to deploy/supervisor.py: Prefect reads them once, when first imported.
         "PREFECT_API_URL": f"http://127.0.0.1:{prefect_port}/api",

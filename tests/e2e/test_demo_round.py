@@ -28,6 +28,7 @@ def demo_environment(tmp_path: Path) -> dict[str, str]:
         REGISTRY_PORT=str(free_port()),
         CONTRACTING_PORT=str(free_port()),
         NOTIFICATIONS_PORT=str(free_port()),
+        PORTAL_PORT=str(free_port()),
         PREFECT_PORT=str(free_port()),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
     )
