@@ -76,6 +76,13 @@ class TermRules:
         return datetime.combine(standstill_end.date() + timedelta(days=1), time(0), tzinfo=UTC)
 
 
+def contract_title(call_title: str, lot_title: str) -> str:
+    """The call's title, and the lot's after it when the lot has a name of its own (a one-lot call often repeats
+    the call's title as the lot's)."""
+    same = lot_title.strip().casefold() in ("", call_title.strip().casefold())
+    return (call_title if same else f"{call_title} — {lot_title}")[:300]
+
+
 def check_start(start_at: datetime, standstill_end: datetime) -> None:
     if start_at < standstill_end:
         raise Invalid("start_at", f"a contract cannot start before the standstill ends ({standstill_end.isoformat()})")

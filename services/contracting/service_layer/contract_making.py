@@ -50,7 +50,7 @@ def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award
         provider_id=award.provider_id,
         district_code=tender.district_code,
         service_type=tender.service_type,
-        title=f"{tender.title} — {lot.title}"[:300],
+        title=rules.contract_title(tender.title, lot.title),
         status=rules.PENDING,
         places=award.places,
         unit_price=bid.unit_price,

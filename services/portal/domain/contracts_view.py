@@ -56,6 +56,8 @@ def period_state(milestone: dict, now: datetime) -> str:
 
 
 def periods(contract: dict, now: datetime) -> list[Period]:
+    # Before both sides sign, no report is owed yet: a period that has begun is still shown as upcoming.
+    reporting = takes_reports(contract)
     return [
         Period(
             number=int(milestone["number"]),
@@ -63,7 +65,7 @@ def periods(contract: dict, now: datetime) -> list[Period]:
             period_end=parse_moment(milestone["period_end"]),
             report_due_at=parse_moment(milestone["report_due_at"]),
             amount=Decimal(str(milestone.get("amount") or "0")),
-            state=period_state(milestone, now),
+            state=period_state(milestone, now) if reporting else UPCOMING,
             late=bool(milestone.get("late")),
         )
         for milestone in sorted(contract.get("milestones") or [], key=lambda m: m["number"])

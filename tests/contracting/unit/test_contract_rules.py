@@ -78,3 +78,17 @@ def test_a_report_is_late_after_its_due_time_whether_filed_or_not():
     assert not milestones.is_late(due, due, due + timedelta(days=3))
     assert milestones.is_late(due, None, due + timedelta(seconds=1))
     assert not milestones.is_late(due, None, due - timedelta(seconds=1))
+
+
+@pytest.mark.parametrize(
+    ("call_title", "lot_title", "title"),
+    [
+        ("Îngrijire la domiciliu, Ciocana", "Îngrijire la domiciliu, Ciocana", "Îngrijire la domiciliu, Ciocana"),
+        ("Îngrijire la domiciliu, Ciocana", "Lotul 2: satele", "Îngrijire la domiciliu, Ciocana — Lotul 2: satele"),
+        ("Centru de zi", " centru de zi ", "Centru de zi"),
+    ],
+)
+def test_a_contract_is_named_after_its_call_and_its_lot_only_when_the_lot_has_a_name_of_its_own(
+    call_title, lot_title, title
+):
+    assert contracts.contract_title(call_title, lot_title) == title

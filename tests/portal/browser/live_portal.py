@@ -131,6 +131,10 @@ def live_portal(directory: Path) -> Iterator[LivePortal]:
         # standstill stays 30 s (the time a losing bidder has to complain in the browser).
         "CONTRACTING_MIN_ENQUIRY_SECONDS": "5",
         "CONTRACTING_MIN_TENDERING_SECONDS": "5",
+        # A 30-day month, not the embedded mode's 5 s: a contract still starts as its standstill ends (its first
+        # period open for a report at once), but its periods do not all fall overdue within the session, and the
+        # pages photographed later show a contract as it would look (12 months, the next report a month away).
+        "CONTRACTING_CONTRACT_MONTH_SECONDS": str(30 * 24 * 3600),
     }
     for name in ("REGISTRY_URL", "CONTRACTING_URL", "NOTIFICATIONS_URL", "JWKS_URL", "BUS_URL"):
         os.environ.pop(name, None)

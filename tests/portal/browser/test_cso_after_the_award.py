@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 
+from demo.cast import evaluator_emails
 from demo.platform import Api
 from demo.scenarios import score_sheet
 from tests.portal.browser.conftest import assert_accessible, screenshot
@@ -26,7 +27,7 @@ from tests.portal.browser.test_cso_bidding import pdf_bytes, sign_in
 
 TITLE = "Îngrijire la domiciliu, sectorul Ciocana"
 DEPARTMENT = "das@chisinau.md"
-EVALUATORS = ("evaluator1@chisinau.md", "evaluator2@chisinau.md", "evaluator3@chisinau.md")
+EVALUATORS = evaluator_emails("MD-CU")  # the committee: the district's three evaluators
 WINNER, LOSER = "speranta", "concordia"  # both accredited for home care in Chișinău
 OFFERS = {WINNER: ("5000", 90), LOSER: ("5200", 70)}  # unit price, the quality score the committee gives
 PLACES = 10
@@ -56,12 +57,9 @@ class AwardedCall:
         return self.api.ok("POST", "contracting", path, self.operator, "due transitions")["tender"]
 
 
-def wait_for(what: str, check: Callable[[], object], timeout: float = 30) -> object:
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
+    while not check():
         assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
         time.sleep(0.5)
 
@@ -109,16 +107,14 @@ def awarded_call(portal: LivePortal) -> AwardedCall:
     )
     for cso in OFFERS:
         bid(api, portal, tender, cso)
-    members = [
-        int(api.ok("GET", "registry", "/users/me", api.login(e, portal.cast.password), "me")["id"]) for e in EVALUATORS
-    ]
+    who = [api.login(email, portal.cast.password) for email in EVALUATORS]
+    members = [int(api.ok("GET", "registry", "/users/me", headers, "who am I")["id"]) for headers in who]
     path = f"/tenders/{tender['id']}"
     api.ok("POST", "contracting", f"{path}/committee", authority, "committee", json={"evaluators": members})
     call = AwardedCall(tender, {}, api, authority, operator)
 
     sleep_until(tender["submission_deadline"])
-    opened = wait_for("the bids to open", lambda: call.apply_due_transitions()["status"] == "active.evaluation")
-    assert opened
+    wait_for("the bids to open", lambda: call.apply_due_transitions()["status"] == "active.evaluation")
     score(call, portal)
     call.tender = api.ok("POST", "contracting", f"{path}/evaluation/complete", authority, "decide the award")
     assert call.tender["status"] == "active.standstill", call.tender
@@ -146,10 +142,7 @@ def rule_and_contract(call: AwardedCall) -> dict:
     resolution = f"{call.path}/complaints/{complaint['id']}/resolution"
     call.api.ok("POST", "contracting", resolution, call.authority, "reject the complaint", json=body)
     sleep_until(call.tender["standstill_end"])
-    ended = wait_for(
-        "the standstill to end", lambda: call.apply_due_transitions()["status"] == "active.contract_pending"
-    )
-    assert ended
+    wait_for("the standstill to end", lambda: call.apply_due_transitions()["status"] == "active.contract_pending")
     terms = {"milestone_frequency": "monthly", "kpis": KPIS}
     (contract,) = call.api.ok("POST", "contracting", f"{call.path}/contracts", call.authority, "contract", json=terms)
     call.api.ok("POST", "contracting", f"/contracts/{contract['id']}/sign", call.authority, "the department signs")

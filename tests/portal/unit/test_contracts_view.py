@@ -109,3 +109,7 @@ def test_reports_are_shown_newest_first():
     reports = [{"id": 1, "submitted_at": "2026-02-10T00:00:00Z"}, {"id": 2, "submitted_at": "2026-03-10T00:00:00Z"}]
 
     assert [report["id"] for report in view.newest_first(reports)] == [2, 1]
+
+
+def test_before_the_contract_is_signed_no_period_is_shown_as_due_or_overdue():
+    assert {period.state for period in view.periods(contract(status="pending"), NOW)} == {view.UPCOMING}

@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 from services.portal.adapters.api_client import ApiRefusal
 from services.portal.config import TIMEZONE
 from services.portal.domain import contracts_view, eligibility
+from services.portal.entrypoints.web.public_labels import file_size
 from services.portal.entrypoints.web.requests import api
 
 _ = lazy_gettext
@@ -121,5 +122,6 @@ def _words():
         "period_state_label": lambda state: _label(PERIOD_STATE_LABELS, state),
         "not_eligible_because": lambda reason: _label(NOT_ELIGIBLE_BECAUSE, reason),
         "day": day,
+        "file_size": file_size,
         "optional_url": optional_url,
     }

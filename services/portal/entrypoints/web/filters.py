@@ -62,6 +62,11 @@ def countdown(value: object) -> str:
     left = time_left(datetime.now(UTC), parse_moment(value))
     if left is None:
         return str(_("closed"))
+    if not left.days and not left.hours:
+        # Under an hour one amount is enough ("12 minute"), and under a minute no amount is honest.
+        if left.minutes:
+            return ngettext("%(num)d minute", "%(num)d minutes", left.minutes)
+        return str(_("less than a minute"))
     if left.days:
         larger = ngettext("%(num)d day", "%(num)d days", left.days)
         smaller = ngettext("%(num)d hour", "%(num)d hours", left.hours)
