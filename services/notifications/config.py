@@ -40,6 +40,8 @@ OPTIONS: dict[str, tuple[str, Callable, object]] = {
     "NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS": ("allow_private_webhooks", _flag, False),
     "NOTIFICATIONS_DIGEST_HOURS": ("digest_hours", float, 24.0),
     "NOTIFICATIONS_OPERATOR_EMAIL": ("operator_email", _optional, None),
+    # Where people open the portal: every notice links to the page where its recipient acts on it.
+    "PORTAL_PUBLIC_URL": ("portal_url", str, None),
 }
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -65,6 +67,7 @@ class NotificationsSettings:
     allow_private_webhooks: bool
     digest_hours: float
     operator_email: str | None
+    portal_url: str
     mail_dir: Path
     templates_dir: Path
 
@@ -76,6 +79,8 @@ class NotificationsSettings:
         for name, (key, parse, default) in OPTIONS.items():
             raw = options[name] if name in options else os.environ.get(name)
             values[key] = default if raw in (None, "") else parse(raw)
+        # Without PORTAL_PUBLIC_URL, the portal of this machine (the embedded mode's, on PORTAL_PORT).
+        values["portal_url"] = values["portal_url"] or f"http://127.0.0.1:{os.environ.get('PORTAL_PORT', '5000')}"
         return cls(
             **values,
             mail_dir=Path(options.get("MAIL_DIR") or var_dir() / "mail"),

@@ -16,6 +16,7 @@ from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.domain import delivery_status
 from services.notifications.domain.formatting import department_name
 from services.notifications.domain.preferences import Preferences
+from services.notifications.domain.portal_links import portal_link
 from services.notifications.domain.routing import route_for
 from services.notifications.service_layer.directory import is_directory_event, service_names, update_directory
 from services.notifications.service_layer.preferences import load_preferences
@@ -43,6 +44,7 @@ class _Planner:
         self.envelope = envelope
         self.renderer: TemplateRenderer = context.renderer
         self.operator_email: str | None = context.own_settings.operator_email
+        self.portal_url: str = context.own_settings.portal_url
         self.now = context.clock()
         existing = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
         self.existing = {(row.recipient, row.channel) for row in session.execute(existing)}
@@ -74,6 +76,7 @@ class _Planner:
             "correlation_id": self.envelope.correlation_id,
             "occurred_at": self.envelope.occurred_at,
             "recipient": {"key": recipient.key, "name": name, "provider_id": recipient.provider_id},
+            "portal_link": portal_link(self.portal_url, self.envelope.type, self.envelope.payload, recipient.key),
             "service_names": self.service_names,
             **recipient.context,
         }

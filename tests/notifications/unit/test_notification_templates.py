@@ -9,7 +9,7 @@ import pytest
 from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.config import TEMPLATES_DIR
 
-EVENT_TYPES = sorted(path.name for path in TEMPLATES_DIR.iterdir() if path.is_dir())
+EVENT_TYPES = sorted(path.name for path in TEMPLATES_DIR.iterdir() if path.is_dir() and path.name != "_footer")
 CONTEXT = {
     "event": {"title": "Centru de zi", "district_code": "MD-CU", "amount": "1500.50", "contract_id": 3},
     "event_type": "contract.signed",
@@ -29,6 +29,15 @@ def test_every_event_type_has_its_own_subject_and_body_in_each_language(event_ty
     assert rendered.template == f"{event_type}/{language}.txt"
     assert rendered.subject and "\n" not in rendered.subject
     assert len(rendered.body.strip()) > 20
+
+
+@pytest.mark.parametrize("event_type", [name for name in EVENT_TYPES if not name.startswith("_")])
+@pytest.mark.parametrize(("language", "words"), [("ro", "Deschideți pagina în portal"), ("ru", "Открыть на портале")])
+def test_every_notice_links_to_the_portal_page_where_its_recipient_acts(event_type, language, words):
+    link = "https://portal.example.md/cso/contracts/3"
+    rendered = TemplateRenderer(TEMPLATES_DIR).render(event_type, language, {**CONTEXT, "portal_link": link})
+    assert f"{words}: {link}\n" in rendered.body
+    assert rendered.body.rstrip().splitlines()[-3] == "—"
 
 
 def write(directory: Path, name: str, text: str) -> None:
