@@ -242,6 +242,61 @@ def documents_sweep(older_than_minutes: float) -> None:
 
 
 @main.command()
+@click.option("--contracting-url", help="Contracting's base URL [default: CONTRACTING_URL, else 127.0.0.1:5002].")
+@click.option("--from-file", type=click.Path(exists=True, dir_okay=False), help="OCDS records (or compiled releases).")
+@click.option("--reference-costs", type=click.Path(exists=True, dir_okay=False), help="JSON rows: see reference.py.")
+@click.option("--as-of", help="The moment coverage is judged at (ISO-8601, UTC) [default: now].")
+@click.option("--year", type=int, help="Only calls published in this year.")
+@click.option("--district", help="Only this district (ISO 3166-2:MD code, e.g. MD-CU).")
+@click.option("--service", help="Only this service type (e.g. home-care).")
+@click.option("--min-submission-days", multiple=True, help="R003's minimum per method, e.g. selective=15.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (amounts as exact decimal strings).")
+def indicators(
+    contracting_url, from_file, reference_costs, as_of, year, district, service, min_submission_days, as_json
+) -> None:
+    """Print the observatory's indicators, computed from the published OCDS records."""
+    import json
+    from datetime import UTC, datetime
+    from decimal import Decimal
+    from pathlib import Path
+
+    from services.common.settings import service_url
+    from services.portal.domain.observatory import report, source, tables
+    from services.portal.domain.observatory.red_flags import FlagRules
+    from services.portal.domain.observatory.reference import reference_costs as read_costs
+
+    try:
+        moment = datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else datetime.now(UTC)
+        costs = read_costs(json.loads(Path(reference_costs).read_text("utf-8")) if reference_costs else [])
+        if from_file:
+            releases = source.compiled_releases(json.loads(Path(from_file).read_text("utf-8")))
+        else:
+            releases = source.compiled_from_api(_get_json, f"{contracting_url or service_url('contracting')}/api/v1")
+        minimums = {method: Decimal(days) for method, _, days in (m.partition("=") for m in min_submission_days)}
+    except (ValueError, KeyError, OSError, ArithmeticError) as exc:
+        raise click.ClickException(f"cannot compute the indicators: {exc}") from exc
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    rules = FlagRules(min_submission_days=minimums) if minimums else FlagRules()
+    found = report.indicators(releases, moment, costs, report.Filters(year, district, service), rules)
+    if as_json:
+        click.echo(json.dumps(report.plain(found), ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(tables.render(table) for table in tables.tables(found)))
+
+
+def _get_json(url: str) -> dict:
+    """GET a public JSON document; a refusal or an unreachable service stops the command with a message."""
+    import httpx
+
+    try:
+        response = httpx.get(url, timeout=30.0)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"cannot read {url}: {exc}") from exc
+    return response.json()
+
+
+@main.command()
 @click.option("--once", is_flag=True, help="Run the demo round, then stop everything and exit 0 on success.")
 @click.option(
     "--production",

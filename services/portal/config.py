@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.common.settings import embedded_secret, service_url
+from services.common.settings import embedded_secret, prefect_api_url, service_url
 
 LANGUAGES = ("ro", "ru", "en")
 DEFAULT_LANGUAGE = "ro"
@@ -39,6 +39,10 @@ class PortalSettings:
     max_upload_bytes: int
     public_url: str
     trusted_proxies: int
+    # Operators' pages (issue 19): Prefect's REST API (the platform's PREFECT_API_URL) for the stage runs' states,
+    # and its UI for links (PREFECT_UI_URL; by default the API's host without /api).
+    prefect_api_url: str = ""
+    prefect_ui_url: str = ""
 
     @classmethod
     def from_env(cls, options: Mapping | None = None) -> PortalSettings:
@@ -59,7 +63,15 @@ class PortalSettings:
             max_upload_bytes=int(get("PORTAL_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))),
             public_url=get("PORTAL_PUBLIC_URL") or f"http://127.0.0.1:{get('PORTAL_PORT', '5000')}",
             trusted_proxies=int(get("PORTAL_TRUSTED_PROXIES", "0")),
+            prefect_api_url=(get("PREFECT_API_URL") or prefect_api_url()).rstrip("/"),
+            prefect_ui_url=(get("PREFECT_UI_URL") or _ui_of(get("PREFECT_API_URL") or prefect_api_url())).rstrip("/"),
         )
+
+
+def _ui_of(api_url: str) -> str:
+    """Prefect serves its UI at the API's host: http://host:4200/api -> http://host:4200."""
+    base = api_url.rstrip("/")
+    return base[: -len("/api")] if base.endswith("/api") else base
 
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"

@@ -15,8 +15,8 @@ from services.notifications.adapters.orm import Delivery, Webhook
 from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.domain import delivery_status
 from services.notifications.domain.formatting import department_name
-from services.notifications.domain.preferences import Preferences
 from services.notifications.domain.portal_links import portal_link
+from services.notifications.domain.preferences import Preferences
 from services.notifications.domain.routing import route_for
 from services.notifications.service_layer.directory import is_directory_event, service_names, update_directory
 from services.notifications.service_layer.preferences import load_preferences

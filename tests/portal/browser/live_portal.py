@@ -135,6 +135,16 @@ def live_portal(directory: Path) -> Iterator[LivePortal]:
         # period open for a report at once), but its periods do not all fall overdue within the session, and the
         # pages photographed later show a contract as it would look (12 months, the next report a month away).
         "CONTRACTING_CONTRACT_MONTH_SECONDS": str(30 * 24 * 3600),
+        # The operator's dead letters (test_operator_keeps_the_registry.py): a CSO's webhook at a closed port on
+        # this machine (private addresses allowed here only) gives up after 2 attempts a second apart, not 5 with
+        # a 30 s backoff, so a dead letter exists within seconds for the operator to send again.
+        "NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS": "1",
+        "NOTIFICATIONS_MAX_ATTEMPTS": "2",
+        "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
+        # The renewal notice window as the law's default (90 days), not the embedded mode's 25 s, which would be
+        # shorter than a 30-day month: a 2-month contract (test_department_awards_and_contracts.py) ends inside it,
+        # so its renewal proposal shows on the department's contract page (GET /renewals/due); 12-month ones don't.
+        "CONTRACTING_RENEWAL_NOTICE_SECONDS": str(90 * 24 * 3600),
     }
     for name in ("REGISTRY_URL", "CONTRACTING_URL", "NOTIFICATIONS_URL", "JWKS_URL", "BUS_URL"):
         os.environ.pop(name, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.portal.domain.notices import tender_id_of, unread_first
+from services.portal.domain.notices import Notice, tender_id_of, unread_first
 
 
 def row(message_id: int, created_at: str, read_at: str | None = None, correlation_id: str | None = None) -> dict:
@@ -53,3 +53,15 @@ def test_a_notice_about_a_contract_or_its_reports_is_marked_as_such():
     notices = unread_first([about_report, row(7, "2026-12-04T10:00:00+00:00")])
 
     assert [notice.about_a_contract for notice in notices] == [True, False]
+
+
+def test_the_portal_link_at_the_end_of_a_notice_becomes_its_button_and_leaves_the_text():
+    body = "Raportul a fost returnat.\n\nDeschideți pagina în portal: http://127.0.0.1:5000/cso/contracts/5\n\n—\nPlatforma"
+    notice = Notice.from_inbox({"id": 1, "subject": "Raport", "body": body, "event_type": "report.returned"})
+    assert notice.link_path == "/cso/contracts/5"
+    assert notice.paragraphs == ["Raportul a fost returnat.", "—\nPlatforma"]
+
+
+def test_a_notice_without_a_portal_link_has_no_button():
+    notice = Notice.from_inbox({"id": 1, "subject": "Raport", "body": "Text.\n\nVezi: nimic", "event_type": "x"})
+    assert notice.link_path is None

@@ -14,7 +14,19 @@ from services.common.metrics import init_metrics
 from services.common.web import health_blueprint
 from services.portal.adapters.session_cookie import EncryptedCookieSessionInterface
 from services.portal.config import TIMEZONE, TRANSLATIONS_DIR, PortalSettings
-from services.portal.entrypoints.web import auth, bids, cso, errors, filters, public, requests, throttle
+from services.portal.entrypoints.web import (
+    auth,
+    bids,
+    cso,
+    department,
+    errors,
+    evaluator,
+    filters,
+    operator,
+    public,
+    requests,
+    throttle,
+)
 from services.portal.entrypoints.web.requests import api_readiness_checks, choose_language
 
 PORTAL_ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for blueprint in (public.blp, auth.blp, cso.blp, bids.blp):
+    for blueprint in (public.blp, auth.blp, cso.blp, bids.blp, department.blp, evaluator.blp, operator.blp):
         app.register_blueprint(blueprint)
     app.register_blueprint(health_blueprint(api_readiness_checks(settings), []))
     init_metrics(app, "portal", [])

@@ -16,7 +16,12 @@ from services.portal.entrypoints.web.throttle import sign_in_limited
 
 blp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"cso": "cso.home"}
+HOME_BY_ROLE = {
+    "cso": "cso.home",
+    "authority": "department.home",
+    "evaluator": "evaluator.tasks",
+    "operator": "operator.home",
+}
 
 
 def home_of(role: str) -> str:
