@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,10 @@ REFERENCE = {
 
 @pytest.fixture
 def fake_api(monkeypatch) -> FakeApi:
+    # The pages read contracting's procedure periods from the environment, as contracting does; the browser tests'
+    # live platform (same pytest session) shortens them for its processes, so the fake-API pages use the defaults.
+    for name in [name for name in os.environ if name.startswith("CONTRACTING_")]:
+        monkeypatch.delenv(name)
     fake = FakeApi()
     fake.on("GET", "registry", "/districts", body=REFERENCE["districts"])
     fake.on("GET", "registry", "/service-types", body=REFERENCE["service-types"])
