@@ -14,6 +14,7 @@ from rich.table import Table
 
 from demo.cast import cso
 from demo.documents import check_public_documents, listed
+from demo.observatory_check import check_observatory
 from demo.platform import (
     Api,
     Progress,
@@ -61,6 +62,7 @@ def run_demo(once: bool, production: bool = False) -> int:
         scenarios = play_round(api, cast, progress, supervisor)
         print_summary(api, cast, scenarios, progress)
         check_portal(scenarios, progress)
+        check_observatory(progress)
         print_sign_ins(cast, production)
         check_flow_runs(round_started, progress)  # a red run in the Prefect UI fails the round, outcomes or not
         if once:
@@ -131,6 +133,8 @@ def check_outcomes(api: Api, cast: Cast, scenarios: list[Scenario]) -> list[str]
             not scenario.complaint_resolved or winners != ["AO Keystone Moldova"]
         ):
             problems.append(f"{scenario.ocid()}: expected re-award to the complainant, got {winners}")
+        if scenario.name == "single bid" and winners != ["AO Casa Speranței"]:
+            problems.append(f"{scenario.ocid()}: expected an award to its only bidder, got {winners}")
     return problems
 
 

@@ -366,4 +366,15 @@ def national_round() -> list[Scenario]:
             complain=True,
             duration_months=24,  # runs past the end of the demo: no renewal decision for it yet
         ),
+        Scenario(
+            "single bid",
+            "MD-CU",
+            "home-care",
+            "Îngrijire socială la domiciliu pentru vârstnici singuri, sectorul Botanica",
+            6,
+            1,
+            # One bidder, the district's incumbent: the observatory flags it (single bid, same winner every time).
+            [Offer("speranta", "4300", 6, 90)],
+            expected="single bid: awarded to its only bidder",
+        ),
     ]

@@ -66,6 +66,10 @@ def assert_round_outcomes(output: str) -> None:
     assert "Proiecte Sociale below the KPI threshold -> successor call" in output
     assert "continuity watch: contract" in output and "the district was alerted" in output
     assert "every tender reached its expected outcome" in output
+    # The single-bid call goes to the district's incumbent: the observatory flags both from the published data.
+    flags = re.search(r"✓ observatory: (\d+) red flags lit from the published OCDS data: (.*)", output)
+    assert flags and int(flags.group(1)) >= 3, output[-3000:]
+    assert "R018 (1 call)" in flags.group(2) and "INCUMBENCY (2 calls)" in flags.group(2), flags.group(2)
     # Documents at every step (issue 17): the call's, the committee's report, signed contracts and the winners'
     # proposals are public, each downloaded without a token and checked against its stated SHA-256.
     checked = re.search(r"✓ (\d+) public documents download without a token and hash to what", output)
