@@ -23,7 +23,7 @@ PUBLIC_EVENTS: dict[str, tuple[tuple[str, ...], Builder]] = {
     "tender.end_enquiries": (("tenderUpdate",), tender.update),
     "tender.close_submissions": (("tenderUpdate",), tender.closed),
     "tender.reopen_evaluation": (("tenderUpdate",), tender.update),
-    "tender.unsuccessful": (("tenderUpdate",), tender.update),
+    "tender.unsuccessful": (("tenderUpdate",), tender.unsuccessful),
     "tender.complete": (("tenderUpdate",), tender.update),
     "tender.cancelled": (("tenderCancellation",), tender.cancelled),
     "award.decided": (("award",), tender.awards_decided),

@@ -6,6 +6,7 @@ Each builder takes (payload, context, parties) and returns the release's section
 from __future__ import annotations
 
 from services.contracting.domain import ocds_codelists as codes
+from services.contracting.domain.ocds_bids import bid_details
 from services.contracting.domain.ocds_model import (
     Builder,
     Parties,
@@ -142,7 +143,12 @@ def awards_decided(payload: dict, context: ReleaseContext, parties: Parties) -> 
     awards = [_award(entry, context, parties, entry["award_id"] in new) for entry in payload.get("awards", [])]
     period = without_none({"startDate": iso(context.date), "endDate": iso(payload.get("standstill_end"))})
     section = _tender(payload, parties, numberOfTenderers=len(bidders), tenderers=tenderers, awardPeriod=period)
-    return {**section, "awards": awards}
+    return {**section, "awards": awards, **bid_details(payload.get("bidders", []), parties)}
+
+
+def unsuccessful(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
+    """No winner: the bids and why each was out are public, as with an award decision."""
+    return {**_tender(payload, parties), **bid_details(payload.get("bidders", []), parties)}
 
 
 def award_cancelled(payload: dict, context: ReleaseContext, parties: Parties) -> dict:

@@ -13,12 +13,14 @@ from sqlalchemy.orm import sessionmaker
 
 from services.common.errors import NotFound
 from services.contracting.adapters.orm_public import OcdsRecord, OcdsRelease, PublicChange
+from services.contracting.domain.ocds_bids import BID_EXTENSION
 from services.contracting.service_layer.base import utc
 
 OCDS_VERSION = "1.1"
-# Clarifications are published with the enquiry extension's fields.
+# Clarifications are published with the enquiry extension's fields, bids (after the decision) with the bid extension's.
 EXTENSIONS = [
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json"
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
+    BID_EXTENSION,  # bids.details, from the decision on
 ]
 
 

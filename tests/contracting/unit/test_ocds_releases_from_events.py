@@ -78,7 +78,15 @@ SAMPLES: dict[str, dict] = {
     "tender.end_enquiries": {**COMMON, "status": "active.tendering"},
     "tender.close_submissions": {**COMMON, "status": "active.evaluation", "bids_received": 3, "bids_eligible": 3},
     "tender.reopen_evaluation": {**COMMON, "status": "active.evaluation", "reason": "complaint 1 upheld"},
-    "tender.unsuccessful": {**COMMON, "status": "unsuccessful"},
+    "tender.unsuccessful": {
+        **COMMON,
+        "status": "unsuccessful",
+        "reason": "no_eligible_bid",
+        "bidders": [
+            {"provider_id": 5, "bid_id": 2, "lot_id": 3, "result": "ineligible", "reason": "accreditation expired"},
+            {"provider_id": 6, "bid_id": 4, "lot_id": 3, "result": "disqualified", "reason": "below quality floor"},
+        ],
+    },
     "tender.complete": {**COMMON, "status": "complete"},
     "tender.cancelled": {**COMMON, "status": "cancelled", "reason": "Bugetul a fost redistribuit"},
     "award.decided": {
@@ -87,7 +95,10 @@ SAMPLES: dict[str, dict] = {
         "standstill_end": "2026-12-20T09:00:00+00:00",
         "awards": [{**AWARD, "status": "pending"}],
         "new_award_ids": [11],
-        "bidders": [{"provider_id": 5, "result": "awarded"}, {"provider_id": 6, "result": "not_awarded"}],
+        "bidders": [
+            {"provider_id": 5, "bid_id": 2, "lot_id": 3, "result": "awarded", "total_score": "91.00"},
+            {"provider_id": 6, "bid_id": 4, "lot_id": 3, "result": "not_awarded", "total_score": "70.00"},
+        ],
     },
     "award.cancelled": {**COMMON, **AWARD, "status": "cancelled", "reason": "Declined", "declined": True},
     "tender.end_standstill": {**COMMON, "status": "active.contract_pending", "awards": [{**AWARD, "status": "active"}]},
@@ -188,6 +199,28 @@ def test_each_public_event_builds_a_release_that_validates_with_the_tag_of_the_m
     assert release["tag"] == list(ocds.TAGS[event_type])
     assert release["ocid"] == OCID
     assert_valid(release_package([release]), "release-package")
+
+
+def test_the_decision_publishes_each_bid_with_its_bidder_lot_and_status_but_nothing_of_its_content():
+    release = ocds.release_for("award.decided", SAMPLES["award.decided"], context("r"))
+    details = release["bids"]["details"]
+    assert [(bid["id"], bid["status"], bid["relatedLots"]) for bid in details] == [
+        ("2", "valid", ["lot-3"]),
+        ("4", "valid", ["lot-3"]),
+    ]
+    assert [bid["tenderers"][0]["id"] for bid in details] == ["MD-IDNO-1003600000005", "MD-IDNO-1003600000006"]
+    assert set().union(*(bid.keys() for bid in details)) == {"id", "status", "tenderers", "relatedLots"}
+
+
+def test_an_unsuccessful_call_publishes_its_ineligible_and_below_floor_bids_as_disqualified():
+    release = ocds.release_for("tender.unsuccessful", SAMPLES["tender.unsuccessful"], context("r"))
+    assert [bid["status"] for bid in release["bids"]["details"]] == ["disqualified", "disqualified"]
+    assert "accreditation expired" not in json.dumps(release)  # the reasons go to the bidders, not to OCDS
+
+
+def test_bids_stay_unpublished_at_the_opening_only_their_count_is_public():
+    release = ocds.release_for("tender.close_submissions", {**COMMON, "bids_received": 3}, context("r"))
+    assert "bids" not in release and release["tender"]["numberOfTenderers"] == 3
 
 
 def test_bid_scores_and_invitations_publish_nothing():

@@ -44,7 +44,12 @@ def test_a_call_published_by_the_platform_reads_with_its_district_service_bids_a
     )
     assert call.published == datetime(2026, 11, 24, 9, tzinfo=UTC)
     assert call.deadline == datetime(2026, 12, 9, 9, tzinfo=UTC)
-    assert call.number_of_tenderers == 2 and call.bids is None  # the platform publishes no bid details
+    assert call.number_of_tenderers == 2
+    # The bid extension, from the decision on: each bid's bidder and status (R035 and R038 can be recomputed).
+    assert [(bid.id, bid.status, bid.tenderer_ids) for bid in call.bids] == [
+        ("2", "valid", ("MD-IDNO-1003600000005",)),
+        ("4", "valid", ("MD-IDNO-1003600000006",)),
+    ]
     assert call.winners == ("MD-IDNO-1003600000005",)
     contract = call.contracts[0]
     assert (contract.value, contract.places, contract.status, contract.extensions) == (Decimal(360000), 40, "active", 1)

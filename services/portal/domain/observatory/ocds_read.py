@@ -7,9 +7,9 @@ Conventions of the platform's publisher (services/contracting/domain/ocds*.py) r
 - ``tender.numberOfTenderers`` is the bids received (at the opening), then the bidders named at the award;
 - complaints are listed on ``awards[].complaints`` (or ``tender.complaints``) with status pending/upheld/rejected;
 - a re-tender names its predecessor in ``relatedProcesses`` (scheme ``ocid``).
-Fields the platform does not publish yet are read where OCDS (or a named extension) puts them, so the
-indicators that need them light up the day they are published: ``bids.details`` (bid extension), parties'
-``address``, ``contactPoint`` and ``details.bankAccounts``.
+- ``bids.details`` (bid extension) names each bid's tenderer and status (valid / disqualified) from the decision on.
+Fields the platform does not publish yet are read where OCDS puts them, so the indicators that need them light up
+the day they are published: parties' ``address``, ``contactPoint`` and ``details.bankAccounts``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SIGNED_CONTRACT = ("active", "terminated")  # signed and in force, or signed and
 
 @dataclass(frozen=True)
 class Bid:
-    """One bid of the bid extension's ``bids.details`` (not published by the platform yet)."""
+    """One bid of the bid extension's ``bids.details`` (the platform publishes them with the decision)."""
 
     id: str
     status: str | None
