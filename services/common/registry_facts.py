@@ -32,6 +32,8 @@ class ProviderFacts:
     email: str | None = None
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     version: int | None = None
+    phone: str | None = None
+    address: str | None = None
 
     @classmethod
     def from_payload(cls, payload: dict) -> ProviderFacts:
@@ -44,6 +46,8 @@ class ProviderFacts:
             email=payload.get("email"),
             languages=tuple(payload.get("languages") or DEFAULT_LANGUAGES),
             version=payload["version"],
+            phone=payload.get("phone"),
+            address=payload.get("address"),
         )
 
 

@@ -127,6 +127,8 @@ def _provider_values(provider: ProviderFacts) -> dict:
         "idno": provider.idno,
         "legal_name": provider.legal_name,
         "email": provider.email,
+        "phone": provider.phone,
+        "address": provider.address,
         "districts_served": list(provider.districts_served),
         "languages": list(provider.languages),
         "status": provider.status,

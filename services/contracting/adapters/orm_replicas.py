@@ -18,6 +18,10 @@ class ProviderReplica(ProviderColumns, Base):
     __tablename__ = "provider_replica"
 
     idno: Mapped[str] = mapped_column(String(13))
+    # The organisation's public contact facts, published on its OCDS party (red flag R044 compares them).
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class AccreditationReplica(AccreditationColumns, Base):

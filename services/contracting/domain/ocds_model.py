@@ -14,6 +14,9 @@ from services.contracting.domain import ocds_codelists as codes
 class Provider:
     idno: str
     name: str
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,14 @@ class Parties:
         if known is None:
             return self._add({"id": f"MD-PROVIDER-{provider_id}", "name": f"Provider {provider_id}"}, roles)
         identifier = {"scheme": "MD-IDNO", "id": known.idno, "legalName": known.name}
-        return self._add({"id": f"MD-IDNO-{known.idno}", "name": known.name, "identifier": identifier}, roles)
+        party = {"id": f"MD-IDNO-{known.idno}", "name": known.name, "identifier": identifier}
+        # The organisation's registered contact facts (public in the register), so shared ones can be spotted (R044).
+        if known.address:
+            party["address"] = {"streetAddress": known.address, "countryName": "Moldova"}
+        contact = {key: value for key, value in (("email", known.email), ("telephone", known.phone)) if value}
+        if contact:
+            party["contactPoint"] = contact
+        return self._add(party, roles)
 
     def as_list(self) -> list[dict]:
         return list(self.found.values())

@@ -147,7 +147,7 @@ def awards_decided(payload: dict, context: ReleaseContext, parties: Parties) -> 
 
 
 def unsuccessful(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
-    """No winner: the bids and why each was out are public, as with an award decision."""
+    """No winner: the bids and which of them were out are public, as with an award decision."""
     return {**_tender(payload, parties), **bid_details(payload.get("bidders", []), parties)}
 
 

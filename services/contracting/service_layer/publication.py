@@ -156,7 +156,7 @@ def _providers(session: Session, payload: dict) -> dict[int, Provider]:
     if not ids:
         return {}
     rows = session.scalars(select(ProviderReplica).where(ProviderReplica.provider_id.in_(ids)))
-    return {row.provider_id: Provider(row.idno, row.legal_name) for row in rows}
+    return {row.provider_id: Provider(row.idno, row.legal_name, row.address, row.email, row.phone) for row in rows}
 
 
 def _tender_facts(session: Session, event_type: str, payload: dict) -> TenderFacts | None:

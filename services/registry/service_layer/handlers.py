@@ -32,6 +32,9 @@ def provider_payload(provider: Provider) -> dict:
         "districts_served": sorted(provider.districts_served),
         "languages": provider.languages,
         "email": provider.email,
+        # The organisation's public contact facts: contracting publishes them on the party in OCDS (red flag R044).
+        "phone": provider.phone,
+        "address": provider.address,
         "status": provider.status,
         "version": provider.version,
     }

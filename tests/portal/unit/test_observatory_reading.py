@@ -88,3 +88,22 @@ def test_from_the_api_every_ocid_is_found_across_release_pages_and_its_record_re
 
     assert [r["ocid"] for r in source.compiled_from_api(get_json, api)] == ["ocds-x-1", "ocds-x-2", "ocds-x-3"]
     assert len(asked) == 5
+
+
+def test_bidders_sharing_a_telephone_in_the_register_are_flagged_r044_from_the_platforms_own_releases():
+    from services.contracting.domain.ocds_model import Provider
+    from services.portal.domain.observatory.red_flags_parties import shared_contacts
+
+    # Two organisations registered with the same telephone (written differently) and their own e-mails.
+    providers = {
+        5: Provider(
+            "1003600000005", "AO Grija 5", "str. Ștefan cel Mare 1, Chișinău", "grija5@ong.md", "+373 22 123456"
+        ),
+        6: Provider("1003600000006", "AO Grija 6", "str. Decebal 9, Bălți", "grija6@ong.md", "+373 (22) 12-34-56"),
+    }
+    events = ("tender.published", "tender.close_submissions", "award.decided")
+    releases = [ocds.release_for(e, SAMPLES[e], context(f"r{n}", n, providers=providers)) for n, e in enumerate(events)]
+    call = read_call(compile_releases(releases))
+    assert call.parties["MD-IDNO-1003600000005"].emails == ("grija5@ong.md",)
+    flag = shared_contacts([call])
+    assert [flagged.ocid for flagged in flag.flagged] == ["ocds-sscp01-7"]

@@ -23,6 +23,8 @@ def test_a_cso_extends_its_districts_served_and_the_event_carries_the_full_state
         "districts_served": ["MD-CU", "MD-IA"],
         "languages": ["ro", "ru"],
         "email": None,
+        "phone": None,
+        "address": None,
         "status": "active",
         "version": 2,
     }
