@@ -244,7 +244,13 @@ def documents_sweep(older_than_minutes: float) -> None:
 @main.command()
 @click.option("--contracting-url", help="Contracting's base URL [default: CONTRACTING_URL, else 127.0.0.1:5002].")
 @click.option("--from-file", type=click.Path(exists=True, dir_okay=False), help="OCDS records (or compiled releases).")
-@click.option("--reference-costs", type=click.Path(exists=True, dir_okay=False), help="JSON rows: see reference.py.")
+@click.option(
+    "--reference-costs",
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSON rows as the registry's GET /api/v1/reference-costs gives them [default: read from the registry when "
+    "the releases come from the API].",
+)
+@click.option("--registry-url", help="The registry's base URL [default: REGISTRY_URL, else 127.0.0.1:5001].")
 @click.option("--as-of", help="The moment coverage is judged at (ISO-8601, UTC) [default: now].")
 @click.option("--year", type=int, help="Only calls published in this year.")
 @click.option("--district", help="Only this district (ISO 3166-2:MD code, e.g. MD-CU).")
@@ -252,7 +258,16 @@ def documents_sweep(older_than_minutes: float) -> None:
 @click.option("--min-submission-days", multiple=True, help="R003's minimum per method, e.g. selective=15.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (amounts as exact decimal strings).")
 def indicators(
-    contracting_url, from_file, reference_costs, as_of, year, district, service, min_submission_days, as_json
+    contracting_url,
+    from_file,
+    reference_costs,
+    registry_url,
+    as_of,
+    year,
+    district,
+    service,
+    min_submission_days,
+    as_json,
 ) -> None:
     """Print the observatory's indicators, computed from the published OCDS records."""
     import json
@@ -267,7 +282,12 @@ def indicators(
 
     try:
         moment = datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else datetime.now(UTC)
-        costs = read_costs(json.loads(Path(reference_costs).read_text("utf-8")) if reference_costs else [])
+        if reference_costs:
+            costs = read_costs(json.loads(Path(reference_costs).read_text("utf-8")))
+        elif from_file:
+            costs = read_costs([])
+        else:
+            costs = read_costs(_get_json(f"{registry_url or service_url('registry')}/api/v1/reference-costs"))
         if from_file:
             releases = source.compiled_releases(json.loads(Path(from_file).read_text("utf-8")))
         else:

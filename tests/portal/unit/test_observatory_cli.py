@@ -90,10 +90,16 @@ def test_without_a_file_it_reads_contracting_public_api_at_the_given_url(monkeyp
     api = "http://contracting.example/api/v1"
     pages = {f"{api}/ocds/releases?limit=500": {"releases": [{"ocid": r["ocid"]} for r in package["records"]]}}
     pages.update({f"{api}/ocds/records?ocid={r['ocid']}": {"records": [r]} for r in package["records"]})
+    # The reference costs come from the registry's public list, in the very shape it serves.
+    costs = [{"service_type": "home-care", "district_code": "*", "year": 2027, "amount": "10000.00", "currency": "MDL",
+              "source": "HCR 12/2026", "version": 1, "updated_at": "2026-12-01T09:00:00Z"}]  # fmt: skip
+    pages["http://registry.example/api/v1/reference-costs"] = costs
     monkeypatch.setattr("services.cli._get_json", pages.__getitem__)
-    result = run("--contracting-url", "http://contracting.example", "--as-of", AS_OF_TEXT, "--json")
+    urls = ("--contracting-url", "http://contracting.example", "--registry-url", "http://registry.example")
+    result = run(*urls, "--as-of", AS_OF_TEXT, "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["calls"] == 3
+    printed = json.loads(result.output)
+    assert printed["calls"] == 3 and printed["reference_costs"] == 1
 
 
 def test_r003_minimums_can_be_set_per_method_from_the_command_line(records_file):
