@@ -22,7 +22,7 @@ import time
 from bench.common import add_common_arguments, append_jsonl, print_table, progress
 from bench.modes import MODES
 
-BENCHMARKS = ("bus", "api", "round")
+BENCHMARKS = ("bus", "api", "round", "observatory")
 
 
 def available() -> list[str]:

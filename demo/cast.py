@@ -64,3 +64,16 @@ def evaluator_emails(district: str) -> list[str]:
 
 def cso(key: str) -> Cso:
     return next(c for c in CSOS if c.key == key)
+
+
+# Reference costs per beneficiary (MDL per place per year): (service, district or "*" for national, amount, source).
+# Seeded for this year and the next, before any call is published, so every demo call's lots carry one. Against the
+# round's budgets (6,000 MDL per place per year, or 3,000 over the 24-month respite call): Chișinău's home care
+# sits below its budget, Bălți's day centre (national value) and Orhei's respite care above it.
+REFERENCE_COSTS: tuple[tuple[str, str, str, str], ...] = (
+    ("home-care", "MD-CU", "5800.00", "Decizia Consiliului municipal Chișinău nr. 5/12 din {year_before}"),
+    ("home-care", "*", "5200.00", "Hotărîrea Guvernului nr. 800 din {year_before} (costul mediu național)"),
+    ("day-centre", "*", "7200.00", "Hotărîrea Guvernului nr. 800 din {year_before} (costul mediu național)"),
+    ("respite-care", "MD-OR", "4200.00", "Decizia Consiliului raional Orhei nr. 3/7 din {year_before}"),
+    ("respite-care", "*", "4600.00", "Hotărîrea Guvernului nr. 800 din {year_before} (costul mediu național)"),
+)

@@ -14,6 +14,7 @@ from demo.cast import cso
 from demo.documents import attach, pdf
 from demo.platform import Api
 from demo.seed import Cast
+from services.common.quality_standards import checklist_for
 
 RENEWAL = "renewal"
 RETENDER = "re-tender"
@@ -38,6 +39,19 @@ def sign_contracts(api: Api, cast: Cast, tender_id: int, authority: dict, names:
             api.ok("POST", "contracting", f"{path}/sign", provider, "CSO signs")
         done.append(f"contract {contract['id']} signed by the authority and {names[contract['provider_id']]}")
     return done
+
+
+def standards_answers(service_type: str, share: float) -> list[dict]:
+    """The report's answers to the service's minimum quality standards: a CSO serving most of its places meets
+    them all; one serving fewer meets the second only partly, and one serving 60% or fewer misses the last (so the
+    observatory's standards view has all three answers to show)."""
+    codes = checklist_for(service_type).codes
+    answers = [{"code": code, "status": "met", "note": ""} for code in codes]
+    if share < 0.9:
+        answers[1].update(status="partly", note="Plan revizuit cu întârziere pentru o parte din beneficiari.")
+    if share <= 0.6:
+        answers[-1].update(status="not_met", note="Resurse insuficiente în trimestru; plan de remediere trimis.")
+    return answers
 
 
 def _cso_key(cast: Cast, provider_id: int) -> str:
@@ -97,6 +111,7 @@ class Delivery:
                 "milestone_number": number,
                 "beneficiaries_served": served,
                 "narrative": "Servicii prestate conform planurilor individuale de îngrijire.",
+                "standards": standards_answers(self.contract["service_type"], self.share),
             }
             report = api.ok("POST", "contracting", f"{self.path}/reports", headers, "file report", json=body)
             evidence = pdf(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from demo.cast import AUTHORITIES, BODY, CSOS, evaluator_emails
+from demo.cast import AUTHORITIES, BODY, CSOS, REFERENCE_COSTS, evaluator_emails
 from demo.platform import Api, Progress, expect, wait_for
 
 
@@ -19,6 +20,9 @@ class Cast:
 
 def seed(api: Api, operator_password: str, password: str, progress: Progress) -> Cast:
     operator = api.login("operator@sscp.md", operator_password)
+    # First: on contracting's one registry queue they arrive before the providers the wait below watches for.
+    years = _seed_reference_costs(api, operator)
+    progress.done(f"registry: {len(REFERENCE_COSTS)} reference costs per place for {years} (district and national)")
     providers = {cso.key: _ensure_provider(api, operator, cso) for cso in CSOS}
     progress.done(f"registry: {len(providers)} CSOs registered with their accreditations (some expired)")
     for district, email in AUTHORITIES.items():
@@ -37,6 +41,17 @@ def seed(api: Api, operator_password: str, password: str, progress: Progress) ->
     )
     progress.done("contracting: eligibility replica caught up from registry events over the bus")
     return Cast(operator, providers, password)
+
+
+def _seed_reference_costs(api: Api, operator: dict) -> str:
+    """This year's and next year's reference costs; setting an unchanged one again changes nothing."""
+    this_year = datetime.now(UTC).year
+    for year in (this_year, this_year + 1):
+        for service, district, amount, source in REFERENCE_COSTS:
+            body = {"amount": amount, "source": source.format(year_before=f"15.11.{year - 1}")}
+            path = f"/reference-costs/{service}/{district}/{year}"
+            api.ok("PUT", "registry", path, operator, f"reference cost {service} {district} {year}", json=body)
+    return f"{this_year} and {this_year + 1}"
 
 
 def _ensure_provider(api: Api, operator: dict, cso) -> int:

@@ -173,6 +173,13 @@ GLOSSARY: dict[str, tuple[str, object]] = {
     "beneficiaries_served": ("People served in the period", 24),
     "narrative": ("What was done in the period, in words", "În ianuarie au fost deserviți 24 de beneficiari."),
     "comments": ("The authority's comments to the provider", "Lipsește lista de prezență pentru săptămâna a doua."),
+    "standards": (
+        "Answers to the service type's minimum quality standards: each standard of its checklist once",
+        [{"code": "HC-01", "status": "met"}, {"code": "HC-03", "status": "partly", "note": "Două vizite amânate."}],
+    ),
+    "StandardAnswer.code": ("Code of the minimum quality standard (services/common/quality_standards.py)", "HC-03"),
+    "StandardAnswer.status": ("How far the standard was met in the period: met, partly or not_met", "partly"),
+    "StandardAnswer.note": ("Why it was not fully met (required unless met)", "Două vizite amânate din cauza ninsorii"),
     "months": ("Months to extend by", 12),
     "extend_months": ("Months the renewal extends the contract by", 12),
     "signatures": ("Signatures by side (authority, provider)", None),

@@ -1,6 +1,7 @@
 """Local read replicas fed by events: converge on the owner's truth whatever the delivery order.
 
-Contracting and notifications each keep a replica of the registry (providers, accreditations, service types).
+Contracting and notifications each keep a replica of the registry (providers, accreditations, service types;
+contracting also the reference costs per beneficiary, which its OCDS lots carry).
 The tables' common columns, their upkeep from the registry's events and the eligibility query over them are
 written here once; each service names its own tables in a ``ReplicaTables``.
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import JSON, Date, Integer, String, select
+from sqlalchemy import JSON, Date, Integer, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from services.common.bus.envelope import Envelope
+from services.common.reference_costs import ReferenceCostFacts
 from services.common.registry_facts import AccreditationFacts, ProviderFacts, ServiceTypeFacts, is_eligible
 
 
@@ -51,6 +54,19 @@ class ServiceTypeColumns:
     version: Mapped[int] = mapped_column(Integer)
 
 
+class ReferenceCostColumns:
+    """A reference cost per beneficiary as the registry's reference_cost.set events publish it (district "*":
+    the national value)."""
+
+    service_type: Mapped[str] = mapped_column(String(60), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    source: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+
 def upsert_by_version(session: Session, model, key, values: dict) -> bool:
     """Insert, or overwrite when ``values['version']`` is newer; a replayed or older event changes nothing."""
     row = session.get(model, key)
@@ -67,16 +83,19 @@ def upsert_by_version(session: Session, model, key, values: dict) -> bool:
 @dataclass(frozen=True)
 class ReplicaTables:
     """Which of a service's models hold its replica of the registry's providers, accreditations and service types
-    (built on ProviderColumns, AccreditationColumns and ServiceTypeColumns)."""
+    (built on ProviderColumns, AccreditationColumns and ServiceTypeColumns), and of its reference costs where the
+    service keeps them (ReferenceCostColumns; None: the service ignores reference_cost.* events)."""
 
     provider: type
     accreditation: type
     service_type: type
+    reference_cost: type | None = None
 
 
 def apply_registry_event(session: Session, tables: ReplicaTables, envelope: Envelope) -> bool:
-    """Apply one provider.*, accreditation.* or service_type.* event; False when it changed nothing (a replay,
-    an older version, or another kind of event). Each table keeps the published fields it has columns for."""
+    """Apply one provider.*, accreditation.*, service_type.* or (where kept) reference_cost.* event; False when it
+    changed nothing (a replay, an older version, or another kind of event). Each table keeps the published fields
+    it has columns for."""
     payload = envelope.payload
     if envelope.type.startswith("provider."):
         provider = ProviderFacts.from_payload(payload)
@@ -90,6 +109,8 @@ def apply_registry_event(session: Session, tables: ReplicaTables, envelope: Enve
         service_type = ServiceTypeFacts.from_payload(payload)
         names = {"name_ro": service_type.name_ro, "name_ru": service_type.name_ru, "name_en": service_type.name_en}
         return _upsert(session, tables.service_type, service_type.code, {**names, "version": service_type.version})
+    if envelope.type.startswith("reference_cost.") and tables.reference_cost is not None:
+        return _upsert_reference_cost(session, tables.reference_cost, ReferenceCostFacts.from_payload(payload))
     return False
 
 
@@ -150,3 +171,23 @@ def _accreditation_values(accreditation: AccreditationFacts) -> dict:
 def _upsert(session: Session, model, key, values: dict) -> bool:
     columns = model.__table__.columns.keys()
     return upsert_by_version(session, model, key, {name: value for name, value in values.items() if name in columns})
+
+
+def _upsert_reference_cost(session: Session, model, cost: ReferenceCostFacts) -> bool:
+    """The same rule as upsert_by_version, over the reference cost's three-part key."""
+    values = {"amount": cost.amount, "currency": cost.currency, "source": cost.source, "version": cost.version}
+    row = session.get(model, (cost.service_type, cost.district_code, cost.year))
+    if row is None:
+        session.add(model(service_type=cost.service_type, district_code=cost.district_code, year=cost.year, **values))
+        return True
+    if cost.version > row.version:
+        for name, value in values.items():
+            setattr(row, name, value)
+        return True
+    return False
+
+
+def reference_cost_facts(row: ReferenceCostColumns) -> ReferenceCostFacts:
+    return ReferenceCostFacts(
+        row.service_type, row.district_code, row.year, Decimal(row.amount), row.source, row.currency, row.version
+    )

@@ -43,6 +43,8 @@ class PortalSettings:
     # and its UI for links (PREFECT_UI_URL; by default the API's host without /api).
     prefect_api_url: str = ""
     prefect_ui_url: str = ""
+    # The public observatory (issue 20) reads contracting's OCDS feed again at most this often.
+    observatory_refresh_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, options: Mapping | None = None) -> PortalSettings:
@@ -65,6 +67,7 @@ class PortalSettings:
             trusted_proxies=int(get("PORTAL_TRUSTED_PROXIES", "0")),
             prefect_api_url=(get("PREFECT_API_URL") or prefect_api_url()).rstrip("/"),
             prefect_ui_url=(get("PREFECT_UI_URL") or _ui_of(get("PREFECT_API_URL") or prefect_api_url())).rstrip("/"),
+            observatory_refresh_seconds=float(get("PORTAL_OBSERVATORY_REFRESH_SECONDS", "60")),
         )
 
 

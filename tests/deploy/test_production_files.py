@@ -65,7 +65,7 @@ BRACED_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<modifier
 BARE_REFERENCE = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 
 QUEUE_BINDINGS = {
-    "contracting.registry-events": {"provider.#", "accreditation.#", "service_type.#"},
+    "contracting.registry-events": {"provider.#", "accreditation.#", "service_type.#", "reference_cost.#"},
     "notifications.events": {"#"},
     "bridge.stage-events": {
         "tender.published",

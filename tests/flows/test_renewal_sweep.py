@@ -17,6 +17,7 @@ from flows.renewal_sweep import renewal_sweep
 from flows.scheduling import TenderRef, pending_runs
 from flows.tender_stage import tender_stage
 from services.common.bus.envelope import Envelope
+from services.common.quality_standards import checklist_for
 from services.contracting.adapters.orm import OutboxMessage
 from tests.flows.test_stage_flows import bid_and_score, publish_tender, score_everything, seed_people
 
@@ -54,6 +55,7 @@ def report_quarters(platform, people, contract: dict, share: float) -> None:
             "milestone_number": milestone["number"],
             "beneficiaries_served": int(contract["places"] * share),
             "narrative": "Servicii prestate conform planurilor individuale.",
+            "standards": [{"code": code, "status": "met"} for code in checklist_for(contract["service_type"]).codes],
         }
         path = f"/contracts/{contract['id']}/reports"
         filed = platform.call("POST", "contracting", path, cso, json=body)

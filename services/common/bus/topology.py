@@ -14,8 +14,9 @@ DEAD_LETTER_EXCHANGE = Exchange("procurement.dlx", type="direct", durable=True)
 
 # consumer queue -> routing keys it receives
 CONSUMER_BINDINGS: dict[str, tuple[str, ...]] = {
-    # contracting keeps a local replica of the registry's providers, accreditations and service types
-    "contracting.registry-events": ("provider.#", "accreditation.#", "service_type.#"),
+    # contracting keeps a local replica of the registry's providers, accreditations, service types and reference
+    # costs per beneficiary (its OCDS lots carry the one that applies)
+    "contracting.registry-events": ("provider.#", "accreditation.#", "service_type.#", "reference_cost.#"),
     # notifications routes every event to its recipients
     "notifications.events": ("#",),
     # the flow bridge turns stage-starting events into Prefect flow runs

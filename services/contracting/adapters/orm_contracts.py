@@ -110,6 +110,8 @@ class MonitoringReport(Base):
     kpi_values: Mapped[dict] = mapped_column(JSON)
     narrative: Mapped[str] = mapped_column(Text)
     documents: Mapped[list] = mapped_column(JSON)
+    # [{code, status, note}] against the service type's checklist; None for reports filed before it existed.
+    standards: Mapped[list | None] = mapped_column(JSON)
     submitted_by: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(80))

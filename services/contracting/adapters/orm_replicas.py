@@ -1,4 +1,5 @@
-"""Contracting's replica of the registry: providers, accreditations and the service-type nomenclature.
+"""Contracting's replica of the registry: providers, accreditations, the service-type nomenclature and the
+reference costs per beneficiary.
 
 Fed by registry events (service_layer/eligibility.py), so bidding and eligibility work while the registry is down.
 """
@@ -8,7 +9,13 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.replica import AccreditationColumns, ProviderColumns, ReplicaTables, ServiceTypeColumns
+from services.common.replica import (
+    AccreditationColumns,
+    ProviderColumns,
+    ReferenceCostColumns,
+    ReplicaTables,
+    ServiceTypeColumns,
+)
 from services.contracting.adapters.base import Base
 
 
@@ -36,4 +43,11 @@ class ServiceTypeReplica(ServiceTypeColumns, Base):
     __tablename__ = "service_type_replica"
 
 
-REPLICA_TABLES = ReplicaTables(ProviderReplica, AccreditationReplica, ServiceTypeReplica)
+class ReferenceCostReplica(ReferenceCostColumns, Base):
+    """The registry's reference costs per beneficiary, from reference_cost.set events: each published lot carries
+    the one that applies (OCDS ``tender.lots[].referenceCost``)."""
+
+    __tablename__ = "reference_cost_replica"
+
+
+REPLICA_TABLES = ReplicaTables(ProviderReplica, AccreditationReplica, ServiceTypeReplica, ReferenceCostReplica)

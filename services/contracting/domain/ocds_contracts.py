@@ -5,8 +5,9 @@ Payload fields read (anything else, such as who signed, a report's narrative or 
 contract_id, award_id, provider_id, status, title, value, lot_id, places, unit_price, start_at/end_at (or
 start_date/end_date), signed_at, version, milestones [{milestone_id or id, title, due_date, status}] (as they
 stand now), amendment_id, reason, kinds or kind; reports: report_id, milestone_number, period_start,
-period_end, beneficiaries_served, kpi_values ({name: value} or [{name, value}]), late; milestone.payable:
-milestone_id, milestone_number.
+period_end, beneficiaries_served, kpi_values ({name: value} or [{name, value}]), late, standards ([{code,
+status}]: each answer's note is never copied, it may name beneficiaries); milestone.payable: milestone_id,
+milestone_number.
 """
 
 from __future__ import annotations
@@ -128,6 +129,13 @@ def _period(payload: dict) -> str:
     return " to ".join(str(payload[name])[:10] for name in ("period_start", "period_end") if payload.get(name))
 
 
+def _standards(payload: dict) -> list[dict] | None:
+    """The minimum quality standards' answers as an extension field of the report's milestone: code and status
+    (met / partly / not_met) only, so anyone can count standards met per contract and provider."""
+    answers = payload.get("standards") or []
+    return [{"id": str(a["code"]), "status": str(a["status"])} for a in answers if a.get("code")] or None
+
+
 def report_accepted(payload: dict, context: ReleaseContext, parties: Parties) -> dict:
     milestone = {
         "id": f"report-{payload['report_id']}",
@@ -137,6 +145,7 @@ def report_accepted(payload: dict, context: ReleaseContext, parties: Parties) ->
         "dueDate": iso(payload.get("due_date")),
         "dateMet": iso(context.date),
         "status": "met",
+        "standards": _standards(payload),
     }
     implementation = {"milestones": [without_none(milestone)]}
     return {"contracts": [{**_reference(payload, context), "implementation": implementation}]}

@@ -9,6 +9,7 @@ from services.contracting.domain import ocds_codelists as codes
 from services.contracting.domain.ocds_bids import bid_details
 from services.contracting.domain.ocds_model import (
     Builder,
+    LotFacts,
     Parties,
     ReleaseContext,
     TenderFacts,
@@ -18,6 +19,9 @@ from services.contracting.domain.ocds_model import (
     value,
     without_none,
 )
+
+# What a reference cost is the cost of: one place for a year (the registry's reference costs per beneficiary).
+REFERENCE_COST_UNIT = "place per year"
 
 
 def _tender(payload: dict, parties: Parties, **extra) -> dict:
@@ -48,6 +52,7 @@ def _terms(facts: TenderFacts | None, payload: dict) -> dict:
             "additionalClassifications": [{"scheme": "X-SSCP-SERVICE", "id": payload.get("service_type", "")}],
             "quantity": lot.places,
             "unit": {"name": "place"},
+            "relatedLot": f"lot-{lot.id}",
         }
         for lot in facts.lots
     ]
@@ -56,11 +61,27 @@ def _terms(facts: TenderFacts | None, payload: dict) -> dict:
     terms = {
         "description": facts.description or None,
         "items": items,
+        "lots": [_lot(lot, payload.get("reference_cost")) for lot in facts.lots] or None,
         "value": value(sum(budgets)) if budgets and None not in budgets else None,
         "awardCriteria": codes.award_criteria({kind for kind, _name, _weight in facts.criteria}),
         "awardCriteriaDetails": weights or None,
     }
     return without_none(terms)
+
+
+def _lot(lot: LotFacts, reference: dict | None) -> dict:
+    """A lot (lots extension) with its budget and, on publication, the reference cost per place that applies
+    (our extension field ``referenceCost``: the annual cost of one place, its year, district or "*", and source)."""
+    entry = {"id": f"lot-{lot.id}", "title": lot.title, "value": value(lot.budget)}
+    if reference:
+        entry["referenceCost"] = {
+            "amount": value(reference["amount"]),
+            "unit": REFERENCE_COST_UNIT,
+            "year": int(reference["year"]),
+            "districtCode": reference["district_code"],
+            "source": reference["source"],
+        }
+    return without_none(entry)
 
 
 def published(payload: dict, context: ReleaseContext, parties: Parties) -> dict:

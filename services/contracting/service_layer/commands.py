@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 
+from services.contracting.domain.report_standards import StandardAnswer
+
 
 def given(command) -> dict:
     """The fields the caller gave (not ``None``), in the order the command declares them."""
@@ -167,3 +169,4 @@ class SubmitReport:
     narrative: str
     kpi_values: Mapping[str, Decimal] = field(default_factory=dict)
     documents: tuple[dict, ...] = ()
+    standards: tuple[StandardAnswer, ...] = ()  # the schema requires them; checked against the service type

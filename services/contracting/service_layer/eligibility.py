@@ -1,4 +1,5 @@
-"""Eligibility and the service nomenclature from the local replica of registry events, and the replica's upkeep.
+"""Eligibility, the service nomenclature and the reference costs from the local replica of registry events, and
+the replica's upkeep.
 
 The rule is the registry's own (services/common/registry_facts.py); the upkeep and the eligibility query are the
 shared ones (services/common/replica.py), over contracting's tables.
@@ -14,11 +15,13 @@ from sqlalchemy.orm import Session
 from services.common import replica
 from services.common.bus.envelope import Envelope
 from services.common.errors import Invalid
+from services.common.reference_costs import NATIONAL, ReferenceCostFacts, applicable
 from services.common.registry_facts import AccreditationFacts
 from services.contracting.adapters.orm_replicas import (
     REPLICA_TABLES,
     AccreditationReplica,
     ProviderReplica,
+    ReferenceCostReplica,
     ServiceTypeReplica,
 )
 
@@ -40,6 +43,17 @@ def check_service_type(session: Session, code: str, field: str = "service_type")
     refusal = Invalid(field, f"unknown service type {code!r}; known service types: {listed}")
     refusal.details["known_service_types"] = known
     raise refusal
+
+
+def reference_cost_for(session: Session, service_type: str, district_code: str, year: int) -> ReferenceCostFacts | None:
+    """The reference cost that applies (the district's own for that year, else the national one), as replicated."""
+    query = select(ReferenceCostReplica).where(
+        ReferenceCostReplica.service_type == service_type,
+        ReferenceCostReplica.year == year,
+        ReferenceCostReplica.district_code.in_((district_code, NATIONAL)),
+    )
+    found = [replica.reference_cost_facts(row) for row in session.scalars(query)]
+    return applicable(found, service_type, district_code, year)
 
 
 def accreditations_of(session: Session, provider_id: int, service_type: str) -> list[AccreditationFacts]:

@@ -17,10 +17,13 @@ from services.contracting.domain.ocds_bids import BID_EXTENSION
 from services.contracting.service_layer.base import utc
 
 OCDS_VERSION = "1.1"
-# Clarifications are published with the enquiry extension's fields, bids (after the decision) with the bid extension's.
+# Clarifications are published with the enquiry extension's fields, bids (after the decision) with the bid extension's,
+# the call's lots (tender.lots, items' relatedLot) with the lots extension's. Each lot's ``referenceCost`` is the
+# platform's own field, described in domain/ocds_extension_reference_cost.json.
 EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
     BID_EXTENSION,  # bids.details, from the decision on
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
 ]
 
 

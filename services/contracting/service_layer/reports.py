@@ -13,6 +13,7 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.contracting.adapters.orm_contracts import Contract, Milestone, MonitoringReport
 from services.contracting.domain import contracts as contract_rules
 from services.contracting.domain import milestones as schedule
+from services.contracting.domain.report_standards import check_answers
 from services.contracting.service_layer.base import Call, money, record, utc
 from services.contracting.service_layer.commands import SubmitReport
 from services.contracting.service_layer.contracts import get_contract, is_party, load_contract, payload
@@ -32,6 +33,7 @@ def submit(call: Call, contract_id: int, filed: SubmitReport) -> MonitoringRepor
             raise Invalid("milestone_number", f"period {milestone.number} has not begun yet")
         values = dict(filed.kpi_values)
         schedule.check_kpi_values(values, {k["code"] for k in contract.kpis})
+        standards = [answer.as_dict() for answer in check_answers(contract.service_type, filed.standards)]
         if BENEFICIARIES in {k["code"] for k in contract.kpis}:
             values.setdefault(BENEFICIARIES, Decimal(filed.beneficiaries_served))
         report = MonitoringReport(
@@ -43,6 +45,7 @@ def submit(call: Call, contract_id: int, filed: SubmitReport) -> MonitoringRepor
             kpi_values={code: str(value) for code, value in values.items()},
             narrative=filed.narrative,
             documents=list(filed.documents),
+            standards=standards,
             submitted_by=call.actor,
             submitted_at=call.now,
         )
@@ -80,12 +83,15 @@ def _add(call: Call, report: MonitoringReport, milestone: Milestone) -> None:
 
 
 def _report_fields(report: MonitoringReport, milestone: Milestone, **extra) -> dict:
+    """What every report.* event carries, with the standards' answers: notes included, for the parties' notices
+    (the OCDS mapper publishes codes and statuses only)."""
     return {
         "report_id": report.id,
         "milestone_id": milestone.id,
         "milestone_number": milestone.number,
         "period_start": utc(milestone.period_start).isoformat(),
         "period_end": utc(milestone.period_end).isoformat(),
+        "standards": list(report.standards or []),
         **extra,
     }
 
@@ -137,4 +143,5 @@ def report_view(report: MonitoringReport, milestone: Milestone) -> dict:
         "period_end": milestone.period_end,
         "due_at": due_at,
         "late": schedule.is_late(due_at, utc(report.submitted_at), utc(report.submitted_at)),
+        "standards": report.standards or [],
     }

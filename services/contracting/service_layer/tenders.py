@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.common.auth import Principal
 from services.common.errors import Forbidden, Invalid, InvalidTransition, NotFound
+from services.common.reference_costs import call_year
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import bids as bid_rules
@@ -28,7 +29,7 @@ from services.contracting.service_layer.base import (
 )
 from services.contracting.service_layer.bids import open_bids
 from services.contracting.service_layer.commands import AmendTender, CreateTender, given
-from services.contracting.service_layer.eligibility import check_service_type, eligible_provider_ids
+from services.contracting.service_layer.eligibility import check_service_type, eligible_provider_ids, reference_cost_for
 
 
 def create_tender(call: Call, draft: CreateTender) -> Tender:
@@ -83,9 +84,27 @@ def publish_tender(call: Call, tender_id: int) -> Tender:
         check_service_type(call.uow.session, tender.service_type)  # a draft from before the rule may name any
         procedure.check_publishable(_lot_terms(call, tender))
         tender.published_at = call.now
-        record(call, tender, "publish", tender_payload(tender, call.prefix), "tender.published")
+        payload = {**tender_payload(tender, call.prefix), "reference_cost": _reference_cost(call, tender)}
+        record(call, tender, "publish", payload, "tender.published")
         call.uow.commit()
         return tender
+
+
+def _reference_cost(call: Call, tender: Tender) -> dict | None:
+    """The reference cost per place that applies to the call's lots (its OCDS lots carry it), or None."""
+    year = call_year(utc(tender.submission_deadline))
+    found = reference_cost_for(call.uow.session, tender.service_type, tender.district_code, year)
+    if found is None:
+        return None
+    return {
+        "service_type": found.service_type,
+        "district_code": found.district_code,
+        "year": found.year,
+        "amount": f"{found.amount:.2f}",
+        "currency": found.currency,
+        "source": found.source,
+        "version": found.version,
+    }
 
 
 def apply_due_transitions(call: Call, tender_id: int) -> tuple[Tender, list[str]]:

@@ -8,8 +8,20 @@ read the same version cannot both commit: the second gets a StaleDataError inste
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -45,6 +57,28 @@ class ServiceType(Base):
     name_ro: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+
+
+class ReferenceCost(Base):
+    """The annual cost of one place of a service in a district in a year (MDL), as a council's decision sets it.
+
+    ``district_code`` is a district's code or ``"*"``: the national value a district without its own falls back
+    to (so not a foreign key; the service layer checks it against the districts). Every change bumps ``version``,
+    which the reference_cost.set event carries for the replicas to compare.
+    """
+
+    __tablename__ = "reference_costs"
+    __table_args__ = (CheckConstraint("amount > 0", name="reference_cost_amount_positive"),)
+
+    service_type: Mapped[str] = mapped_column(ForeignKey("service_types.code"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="MDL")
+    source: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class Authority(Base):

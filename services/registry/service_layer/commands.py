@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -87,3 +88,15 @@ class UpdateAuthority:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+
+
+@dataclass(frozen=True)
+class SetReferenceCost:
+    """The annual cost of one place (MDL) of a service in a district ("*": national) in a year, and the decision
+    that set it."""
+
+    service_type: str
+    district_code: str
+    year: int
+    amount: Decimal
+    source: str

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.contracting.integration.test_contracts_api import decide, end_standstill, make_contracts, sign_both
+from tests.contracting.integration.test_contracts_api import MET, decide, end_standstill, make_contracts, sign_both
 
 ALL = ("operator", "authority", "authority_other", "evaluator", "cso_bidder", "cso_other", "service", "anonymous")
 
@@ -55,7 +55,7 @@ def everyone(code: int = 200) -> list[tuple[str, int]]:
     return [(role, code) for role in ALL]
 
 
-REPORT = {"milestone_number": 1, "beneficiaries_served": 38, "narrative": "Raport lunar complet."}
+REPORT = {"milestone_number": 1, "beneficiaries_served": 38, "narrative": "Raport lunar complet.", "standards": MET}
 REASON = {"reason": "Motiv întemeiat pentru test"}
 
 CASES = [

@@ -9,7 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from services.common.quality_standards import checklist_for
+
 CONTRACTS = "/api/v1/contracts"
+# Every minimum quality standard of home care (the tenders' service) answered "met".
+MET = [{"code": code, "status": "met"} for code in checklist_for("home-care").codes]
 
 
 def decide(driver) -> dict:
@@ -199,6 +203,7 @@ def test_a_cso_not_named_in_a_signed_contract_is_told_it_does_not_exist_not_that
     missing = active.client.post(f"{CONTRACTS}/999999/sign", headers=active.tokens.cso_other)
     for path in ("sign", "reports"):
         body = {"milestone_number": 1, "beneficiaries_served": 1, "narrative": "Raport lunar complet."}
+        body["standards"] = MET
         answer = active.client.post(
             f"{contract_url(active.contract)}/{path}", json=body, headers=active.tokens.cso_other
         )

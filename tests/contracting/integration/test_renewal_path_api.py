@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.contracting.integration.test_contracts_api import CONTRACTS, contract_url, to_active
+from tests.contracting.integration.test_contracts_api import CONTRACTS, MET, contract_url, to_active
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def report_months(driver, served: int, months: int = 8) -> None:
             "milestone_number": period["number"],
             "beneficiaries_served": served,
             "narrative": "Raport lunar complet.",
+            "standards": MET,
         }
         report = driver.client.post(url, json=body, headers=driver.tokens.bidder)
         assert report.status_code == 201, report.json

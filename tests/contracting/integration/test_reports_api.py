@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from services.common.quality_standards import checklist_for
 from tests.contracting.integration.test_contracts_api import contract_url, to_active, to_pending
 
 
@@ -21,12 +22,18 @@ def active(scored):
     return to_active(scored)
 
 
+def all_met(service_type: str = "home-care") -> list[dict]:
+    """Every minimum quality standard of the service type answered "met" (the tender's service is home care)."""
+    return [{"code": code, "status": "met"} for code in checklist_for(service_type).codes]
+
+
 def report_body(number: int = 1, served: int = 38, **changes) -> dict:
     body = {
         "milestone_number": number,
         "beneficiaries_served": served,
         "narrative": "Am deservit beneficiarii conform planului individual.",
         "documents": [{"title": "Fișe de vizită", "sha256": "b" * 64}],
+        "standards": all_met(),
     }
     body.update(changes)
     return body
@@ -117,3 +124,43 @@ def test_a_pending_contract_takes_no_reports(pending):
         f"{contract_url(pending.contract)}/reports", json=report_body(1), headers=pending.tokens.bidder
     )
     assert response.status_code == 409 and response.json["current_status"] == "pending"
+
+
+def test_a_report_answers_every_quality_standard_and_the_answers_show_in_the_report_and_its_events(active):
+    answers = all_met()
+    answers[2] = {"code": answers[2]["code"], "status": "partly", "note": "Două vizite amânate din cauza viscolului"}
+    response = file_report(active, 1, standards=list(reversed(answers)))
+    assert response.status_code == 201, response.json
+    stored = response.json["standards"]
+    assert [a["code"] for a in stored] == list(checklist_for("home-care").codes)  # in the checklist's order
+    assert stored[2] == {"code": "HC-03", "status": "partly", "note": "Două vizite amânate din cauza viscolului"}
+    assert active.events("report.submitted")[0].payload["standards"] == stored
+    url = f"{contract_url(active.contract)}/reports/{response.json['id']}/accept"
+    active.client.post(url, headers=active.tokens.authority)
+    assert active.events("report.accepted")[0].payload["standards"] == stored
+    assert active.client.get(f"{contract_url(active.contract)}/reports").json[0]["standards"] == stored
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda answers: answers[1:], "HC-01 not answered"),
+        (lambda answers: [*answers, {"code": "PA-01", "status": "met"}], "PA-01 are not standards of this"),
+        (lambda answers: [*answers, answers[0]], "HC-01 answered more than once"),
+        (lambda answers: [{**answers[0], "status": "not_met"}, *answers[1:]], "a note is required"),
+        (lambda answers: [{**answers[0], "status": "partly", "note": "   "}, *answers[1:]], "a note is required"),
+    ],
+    ids=["missing", "unknown", "twice", "not-met-without-note", "blank-note"],
+)
+def test_an_incomplete_or_unexplained_checklist_is_refused_with_what_to_fix(active, change, words):
+    refused = file_report(active, 1, standards=change(all_met()))
+    assert refused.status_code == 422, refused.json
+    assert words in refused.json["errors"]["standards"][0]
+    assert active.events("report.submitted") == []
+
+
+def test_a_report_without_the_checklist_or_with_an_unknown_answer_is_refused_by_its_shape(active):
+    missing = file_report(active, 1, standards=None)
+    assert missing.status_code == 422 and "standards" in missing.json["errors"]
+    wrong = file_report(active, 1, standards=[{**all_met()[0], "status": "mostly"}, *all_met()[1:]])
+    assert wrong.status_code == 422 and "status" in wrong.json["errors"]["standards"]["0"]

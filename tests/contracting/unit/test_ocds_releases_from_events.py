@@ -143,6 +143,11 @@ SAMPLES: dict[str, dict] = {
         "kpi_values": {"visits per month": 8},
         "narrative": "Doamna Elena Ciobanu, 84 de ani, a fost vizitată zilnic",
         "accepted_by": "ion.rusu@cu.gov.md",
+        "standards": [
+            {"code": "HC-01", "status": "met", "note": ""},
+            {"code": "HC-03", "status": "partly", "note": "Doamna Elena Ciobanu a refuzat două vizite"},
+            {"code": "HC-06", "status": "not_met", "note": "Supervizarea lipsește; ion.rusu@cu.gov.md știe"},
+        ],
     },
     "milestone.payable": {"contract_id": 31, "ocid": OCID, "district_code": "MD-CU", "milestone_id": 1},
     "document.added": {**COMMON, **DOCUMENT, "kind": "tender", "owner_id": None},
@@ -265,6 +270,12 @@ def test_a_contract_lifecycle_compiles_into_one_contract_with_its_payment_met_an
     assert "beneficiaries served: 41" in report["description"]
     assert [(a["id"], a["description"]) for a in contract["amendments"]] == [("v2", "extension")]
     assert report["title"] == "Monitoring report 2027-01-01 to 2027-03-31"
+    # The minimum quality standards' answers travel as an extension field: codes and statuses, never the notes.
+    assert report["standards"] == [
+        {"id": "HC-01", "status": "met"},
+        {"id": "HC-03", "status": "partly"},
+        {"id": "HC-06", "status": "not_met"},
+    ]
     record = {"ocid": OCID, "releases": releases, "compiledRelease": compiled}
     assert_valid(_record_package(record), "record-package")
 

@@ -21,6 +21,7 @@ import pytest
 from demo.cast import evaluator_emails
 from demo.platform import Api
 from demo.scenarios import score_sheet
+from services.common.quality_standards import checklist_for
 from tests.portal.browser.conftest import assert_accessible, screenshot
 from tests.portal.browser.live_portal import LivePortal, open_call
 from tests.portal.browser.test_cso_bidding import pdf_bytes, sign_in
@@ -196,8 +197,22 @@ def test_the_loser_complains_in_the_standstill_and_the_winner_signs_and_reports_
     phone.fill("#narrative", "Servicii prestate conform planurilor individuale de îngrijire; 118 vizite la domiciliu.")
     phone.select_option("#evidence_type", "physicalProgressReport")
     phone.set_input_files("#evidence", str(evidence))
+    # Home care's minimum quality standards: every one met but supervision (HC-06), first sent without the note
+    # a standard not met needs, which the server asks for beside that standard.
+    for code in checklist_for("home-care").codes:
+        phone.check(f"#std_{code.lower().replace('-', '_')}_status-0")
+    phone.check("#std_hc_06_status-2")
     assert_accessible(phone, "report form")
     screenshot(phone, "cso-report", "ro")
+    phone.click("#send-report")
+    phone.wait_for_selector("#std_hc_06_note-error")
+    assert phone.locator(".error-summary a[href='#std_hc_06_note']").count() == 1
+    assert phone.locator("#std_hc_06_status-2").is_checked()  # what was answered is kept
+    assert phone.locator("#kpi_home_visits").input_value() == "118"
+    assert_accessible(phone, "report form with a standard to explain")
+    screenshot(phone, "cso-report-standard-error", "ro")
+    phone.fill("#std_hc_06_note", "Supervizarea lunară a fost amânată; este programată în luna următoare.")
+    phone.set_input_files("#evidence", str(evidence))  # a browser never keeps a chosen file across a page
     phone.click("#send-report")
     digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
     phone.wait_for_selector(f".hash:text-is('{digest}')", timeout=20_000)
@@ -207,3 +222,6 @@ def test_the_loser_complains_in_the_standstill_and_the_winner_signs_and_reports_
     (filed,) = call.api.ok("GET", "contracting", f"/contracts/{contract['id']}/reports", call.authority, "reports")
     assert (filed["milestone_number"], filed["beneficiaries_served"]) == (1, PLACES)
     assert Decimal(str(filed["kpi_values"]["home_visits"])) == Decimal(118)
+    answers = {answer["code"]: (answer["status"], answer["note"]) for answer in filed["standards"]}
+    assert len(answers) == 7 and answers["HC-01"] == ("met", "")
+    assert answers["HC-06"] == ("not_met", "Supervizarea lunară a fost amânată; este programată în luna următoare.")

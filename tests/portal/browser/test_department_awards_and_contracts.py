@@ -18,6 +18,7 @@ import pytest
 
 from demo.documents import attach, pdf
 from demo.platform import Api
+from services.common.quality_standards import checklist_for
 from tests.portal.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, assert_accessible, screenshot
 from tests.portal.browser.live_portal import LivePortal
 from tests.portal.browser.test_cso_after_the_award import (
@@ -168,17 +169,24 @@ def test_the_department_decides_rules_contracts_reviews_renews_and_verifies_the_
     winner = api.login(f"user@{WINNER}.md", portal.cast.password)
     api.ok("POST", "contracting", f"/contracts/{contract_id}/sign", winner, "the winner signs")
 
-    # The winner files its first report (API); the department reads and accepts it.
+    # The winner files its first report (API), one quality standard only partly met; the department reads each
+    # standard's answer and note, and accepts it.
+    standards = [{"code": code, "status": "met"} for code in checklist_for("home-care").codes]
+    standards[2] = {"code": "HC-03", "status": "partly", "note": "Două vizite amânate din cauza viscolului."}
     report = {
         "milestone_number": 1,
         "beneficiaries_served": PLACES,
         "kpi_values": {"vizite_la_domiciliu": "118"},
         "narrative": "Servicii prestate conform planurilor individuale; 118 vizite la domiciliu.",
+        "standards": standards,
     }
     filed = api.ok("POST", "contracting", f"/contracts/{contract_id}/reports", winner, "report", json=report)
     page.goto(f"{portal.url}/department/contracts/{contract_id}")
     page.wait_for_selector(f"#accept-report-{filed['id']}")
     assert page.locator(".tag-contract-active").count() == 1
+    answers = page.locator(f"#report-{filed['id']}-standards").inner_text()
+    assert "6 din 7" in answers or "6 of 7" in answers
+    assert "Două vizite amânate din cauza viscolului." in answers
     assert_accessible(page, "contract with a report to review")
     screenshot(page, "department-contract", "ro")
     page.click(f"#accept-report-{filed['id']}")

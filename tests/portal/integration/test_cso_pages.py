@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.common.quality_standards import checklist_for
 from services.portal.entrypoints.web import create_app
 
 NOW = datetime.now(UTC)
@@ -568,6 +569,19 @@ def test_a_contract_waiting_for_the_cso_signature_is_signed_from_its_page(cso, f
         assert "it is now in force" in session["_flashes"][0][1]
 
 
+HOME_CARE = checklist_for("home-care").codes
+
+
+def answers_met(**changes: tuple[str, str]) -> dict:
+    """The report form's answers to home care's standards: every one met, except ``changes`` (HC_03=(status, note))."""
+    data = {}
+    for code in HOME_CARE:
+        status, note = changes.get(code.replace("-", "_"), ("met", ""))
+        stem = "std_" + code.lower().replace("-", "_")
+        data.update({f"{stem}_status": status, f"{stem}_note": note})
+    return data
+
+
 def test_a_report_is_filed_with_its_kpis_then_its_evidence_uploaded_as_the_report_documents(cso, fake_api):
     fake_api.on("GET", "contracting", "/contracts/1", body=a_contract())
     fake_api.on("POST", "contracting", "/contracts/1/reports", status=201, body={"id": 9})
@@ -583,6 +597,7 @@ def test_a_report_is_filed_with_its_kpis_then_its_evidence_uploaded_as_the_repor
             "narrative": "Am deservit nouă persoane.",
             "evidence_type": "financialProgressReport",
             "evidence": [(io.BytesIO(PDF), "fise.pdf")],
+            **answers_met(HC_03=("partly", "  Două vizite amânate.  ")),
         },
         content_type="multipart/form-data",
     )
@@ -595,6 +610,11 @@ def test_a_report_is_filed_with_its_kpis_then_its_evidence_uploaded_as_the_repor
         "beneficiaries_served": 9,
         "kpi_values": {"home_visits": "100.5"},
         "narrative": "Am deservit nouă persoane.",
+        "standards": [
+            {"code": code, "status": "partly" if code == "HC-03" else "met", "note": ""} for code in HOME_CARE
+        ][:2]
+        + [{"code": "HC-03", "status": "partly", "note": "Două vizite amânate."}]
+        + [{"code": code, "status": "met", "note": ""} for code in HOME_CARE[3:]],
     }
     upload = fake_api.requests_to("POST", "/documents")[0]
     assert upload["data"] == {
@@ -632,7 +652,7 @@ def test_a_second_report_for_a_period_under_review_is_refused_in_plain_words_and
 
     answer = cso.post(
         "/cso/contracts/1/reports/new",
-        data={"milestone_number": "1", "beneficiaries_served": "9", "narrative": "Textul raportului."},
+        data={"milestone_number": "1", "beneficiaries_served": "9", "narrative": "Textul raportului.", **answers_met()},
     )
 
     assert answer.status_code == 409
@@ -648,3 +668,46 @@ def test_the_report_page_of_a_contract_with_no_period_waiting_says_so(cso, fake_
 
     assert "No reporting period is waiting for a report now" in page
     assert 'id="narrative"' not in page
+
+
+def test_the_report_form_asks_each_quality_standard_of_the_contract_s_service_in_the_person_s_language(cso, fake_api):
+    fake_api.on("GET", "contracting", "/contracts/1", body=a_contract())
+
+    page = text_of(cso.get("/cso/contracts/1/reports/new?lang=ru"))
+
+    assert page.count('class="standard field') == len(HOME_CARE) == 7
+    assert "Частота и продолжительность посещений на дому соответствуют плану" in page
+    assert "Hotărârea Guvernului nr. 1034 din 31.12.2014" in page  # the regulation the checklist comes from
+    assert 'name="std_hc_03_status" required type="radio" value="partly"' in page
+    assert 'id="std_hc_03_note"' in page
+
+
+def test_a_standard_left_unanswered_or_not_met_without_a_note_is_refused_on_its_field(cso, fake_api):
+    fake_api.on("GET", "contracting", "/contracts/1", body=a_contract())
+    data = {"milestone_number": "1", "beneficiaries_served": "9", "narrative": "Am deservit nouă persoane."}
+    answers = answers_met(HC_05=("not_met", "   "))
+    del answers["std_hc_01_status"]
+
+    answer = cso.post("/cso/contracts/1/reports/new", data={**data, **answers})
+
+    assert answer.status_code == 422 and fake_api.requests_to("POST", "/reports") == []
+    page = text_of(answer)
+    assert 'id="std_hc_01_status-error"' in page and "Choose met, partly met or not met." in page
+    assert 'id="std_hc_05_note-error"' in page and "Say why this standard was not fully met." in page
+    assert '<a href="#std_hc_05_note">' in page  # the error summary links to the field
+    assert '<input checked id="std_hc_05_status-2"' in page  # the answer given is kept
+
+
+def test_the_cso_contract_page_shows_each_report_s_answers_to_the_standards(cso, fake_api):
+    fake_api.on("GET", "contracting", "/contracts/1", body=a_contract())
+    standards = [{"code": c, "status": "met", "note": ""} for c in HOME_CARE]
+    standards[4] = {"code": "HC-05", "status": "not_met", "note": "Registrul de sesizări nu a fost ținut."}
+    report = {"id": 6, "milestone_number": 1, "status": "submitted", "beneficiaries_served": 9, "kpi_values": {},
+              "narrative": "Text", "submitted_at": PAST, "late": False, "standards": standards}  # fmt: skip
+    fake_api.on("GET", "contracting", "/contracts/1/reports", body=[report])
+    fake_api.on("GET", "contracting", "/tenders/1/documents", body=[])
+
+    page = text_of(cso.get("/cso/contracts/1"))
+
+    assert "Minimum quality standards: 6 of 7 met" in page
+    assert "Registrul de sesizări nu a fost ținut." in page and "tag-standard-not_met" in page

@@ -457,6 +457,7 @@ def test_reports_are_accepted_or_returned_with_a_note(client, authority):
     contract_api(authority, active, reports=[REPORT])
     page = client.get("/department/contracts/60").get_data(as_text=True)
     assert 'id="accept-report-80"' in page
+    assert "report-80-standards" not in page  # a report filed before the checklist existed answered none
     authority.on("POST", "contracting", "/contracts/60/reports/80/accept", body={**REPORT, "status": "accepted"})
     assert (
         client.post("/department/contracts/60/reports/80/accept", data={"csrf_token": csrf_of(page)}).status_code == 302
@@ -470,6 +471,21 @@ def test_reports_are_accepted_or_returned_with_a_note(client, authority):
     assert client.post("/department/contracts/60/reports/80/return", data=data).status_code == 302
     (sent,) = authority.requests_to("POST", "/reports/80/return")
     assert sent["json"] == {"comments": "Lipsesc fișele de prezență."}
+
+
+def test_a_report_under_review_shows_each_quality_standard_with_its_answer_and_note(client, authority):
+    active = {**CONTRACT, "status": "active", "allowed_actions": ["terminate", "amend", "report"]}
+    standards = [
+        {"code": "HC-01", "status": "met", "note": ""},
+        {"code": "HC-03", "status": "partly", "note": "Două vizite amânate din cauza viscolului."},
+        {"code": "HC-06", "status": "not_met", "note": "Supervizarea nu a avut loc în trimestru."},
+    ]
+    contract_api(authority, active, reports=[{**REPORT, "standards": standards}])
+    page = client.get("/department/contracts/60?lang=ro").get_data(as_text=True)
+    table = page[page.index('id="report-80-standards"') :]
+    assert "Serviciul este accesibil tuturor persoanelor eligibile din aria deservită" in table
+    assert "Două vizite amânate din cauza viscolului." in table and "tag-standard-partly" in table
+    assert "Supervizarea nu a avut loc în trimestru." in table and "tag-standard-not_met" in table
 
 
 def test_a_proposed_renewal_is_confirmed_or_declined_and_the_successor_call_is_linked(client, authority):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.common.reference_costs import call_year
 from services.portal.entrypoints.web import create_app
 
 NOW = datetime.now(UTC)
@@ -414,11 +415,17 @@ def test_the_preview_shows_the_draft_as_the_public_page_does_under_a_banner(depa
             }
         ],
     )
+    year = call_year(datetime.fromisoformat(tender(41)["submission_deadline"]))  # the year the call is measured in
+    costs = [{"service_type": "home-care", "district_code": "*", "year": year, "amount": "9000.00", "currency": "MDL",
+              "source": "HG nr. 800/2026", "version": 1, "updated_at": "2026-11-01T09:00:00Z"}]  # fmt: skip
+    fake_api.on("GET", "registry", "/reference-costs", body=costs)
     page = department.get("/department/calls/41/preview").get_data(as_text=True)
     assert "Preview: this is how the public will see the call" in page
     assert "Caietul de sarcini" in page and "DAS Chișinău" in page
     assert "How bids are scored" in page and "180" in page
     assert 'id="publish-from-preview"' in page
+    # Each lot's budget against places x the reference cost that applies, before the department publishes.
+    assert 'id="reference-cost"' in page and "HG nr. 800/2026" in page and 'id="reference-check-1"' in page
 
 
 def test_publishing_sends_the_step_and_says_the_call_is_public(department, fake_api):

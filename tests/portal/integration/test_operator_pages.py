@@ -3,17 +3,18 @@ APIs, how a refusal reads, and that other roles find nothing here."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from services.portal.adapters import prefect_runs
 from services.portal.entrypoints.web import create_app
+from services.portal.entrypoints.web.operator_blueprint import today_in_chisinau
 from tests.portal.conftest import csrf_of
 
 NOW = datetime.now(UTC)
-TODAY = date.today()
+TODAY = today_in_chisinau()  # the pages' own day: the machine's UTC date differs after 22:00 UTC
 
 SPERANTA = {
     "id": 1,

@@ -61,6 +61,14 @@ def calls(ids: dict[str, int]) -> list[Call]:
             only({"operator": 201}),
             {"code": "supported-job", **labels},
         ),
+        Call("GET", "/api/v1/reference-costs", "/api/v1/reference-costs", PUBLIC),
+        Call(
+            "PUT",
+            "/api/v1/reference-costs/<service_type>/<district_code>/<int:year>",
+            "/api/v1/reference-costs/home-care/*/2027",
+            only({"operator": 200}),
+            {"amount": "9500.00", "source": "Decizia nr. 5/12 din 14.11.2026"},
+        ),
         Call("GET", "/api/v1/authorities", "/api/v1/authorities", PUBLIC),
         Call("GET", "/api/v1/authorities/<district_code>", "/api/v1/authorities/MD-CU", PUBLIC),
         Call(

@@ -30,7 +30,9 @@ class Releases(MethodView):
         if page.has_more:
             arguments = {**request.args.to_dict(), "cursor": page.next_cursor}
             package["links"] = {"next": url_for("ocds.Releases", _external=True, **arguments)}
-        return package
+        # The position to ask from next time, also on the last page (which has no links.next): a reader that
+        # follows the feed (the portal's observatory) resumes there instead of reading every release again.
+        return package, {"X-Feed-Cursor": str(page.next_cursor)}
 
 
 @blp.route("/ocds/records")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.quality_standards import STATUSES
 from services.common.web import MAX_ID
+from services.contracting.domain.report_standards import StandardAnswer
 from services.contracting.entrypoints.api.schemas import AN_ID, TenderSchema, UtcDateTime, as_command, money_field
 from services.contracting.entrypoints.api.schemas_competition import DocumentSchema
 from services.contracting.service_layer.commands import (
@@ -143,6 +145,15 @@ class DueContractsSchema(Schema):
     expiring = fields.List(fields.Integer())
 
 
+class StandardAnswerSchema(Schema):
+    """One answer of the service type's minimum quality standards checklist (a note is required unless met)."""
+
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2,4}-[0-9]{2}$"))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    to_command = as_command(StandardAnswer)
+
+
 class ReportCreateSchema(Schema):
     # Matched against a 32-bit column: a bigger number names no period and would overflow the driver.
     milestone_number = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
@@ -150,6 +161,8 @@ class ReportCreateSchema(Schema):
     kpi_values = fields.Dict(keys=fields.String(), values=positive_number(), load_default=dict)
     narrative = fields.String(required=True, validate=validate.Length(min=10, max=50000))
     documents = fields.List(fields.Nested(DocumentSchema), load_default=list, validate=validate.Length(max=50))
+    # Every standard of the contract's service type, once each: the use case checks it against the checklist.
+    standards = fields.List(fields.Nested(StandardAnswerSchema), required=True, validate=validate.Length(min=1, max=50))
     to_command = as_command(SubmitReport)
 
 
@@ -168,6 +181,7 @@ class ReportSchema(Schema):
     kpi_values = fields.Dict()
     narrative = fields.String()
     documents = fields.List(fields.Dict())
+    standards = fields.List(fields.Nested(StandardAnswerSchema), dump_default=list)
     submitted_at = UtcDateTime()
     decided_at = UtcDateTime(allow_none=True)
     comments = fields.String(allow_none=True)

@@ -8,6 +8,8 @@ Conventions of the platform's publisher (services/contracting/domain/ocds*.py) r
 - complaints are listed on ``awards[].complaints`` (or ``tender.complaints``) with status pending/upheld/rejected;
 - a re-tender names its predecessor in ``relatedProcesses`` (scheme ``ocid``).
 - ``bids.details`` (bid extension) names each bid's tenderer and status (valid / disqualified) from the decision on.
+- an accepted monitoring report is a met ``reporting`` milestone of ``contracts[].implementation``; its answers to
+  the minimum quality standards are the platform's extension field ``standards: [{id, status}]``.
 Fields the platform does not publish yet are read where OCDS puts them, so the indicators that need them light up
 the day they are published: parties' ``address``, ``contactPoint`` and ``details.bankAccounts``.
 """
@@ -55,6 +57,15 @@ class Award:
 
 
 @dataclass(frozen=True)
+class AcceptedReport:
+    """An accepted monitoring report: (code, status) per minimum quality standard; () if it answered none."""
+
+    id: str
+    date_met: datetime | None
+    standards: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Contract:
     id: str
     award_id: str | None
@@ -65,6 +76,7 @@ class Contract:
     end: datetime | None
     signed: datetime | None
     extensions: int = 0  # amendments that extended the term (the platform's renewals)
+    reports: tuple[AcceptedReport, ...] = ()
 
     @property
     def signed_or_closed(self) -> bool:
@@ -213,6 +225,21 @@ def _award(entry: dict) -> Award:
     )
 
 
+def _reports(entry: dict) -> tuple[AcceptedReport, ...]:
+    milestones = (entry.get("implementation") or {}).get("milestones") or []
+    return tuple(
+        AcceptedReport(
+            id=str(m.get("id")),
+            date_met=moment(m.get("dateMet")),
+            standards=tuple(
+                (str(s["id"]), str(s.get("status"))) for s in m.get("standards") or [] if s.get("id") is not None
+            ),
+        )
+        for m in milestones
+        if m.get("type") == "reporting" and m.get("status") == "met"
+    )
+
+
 def _contract(entry: dict) -> Contract:
     period = entry.get("period") or {}
     amendments = entry.get("amendments") or []
@@ -226,6 +253,7 @@ def _contract(entry: dict) -> Contract:
         end=moment(period.get("endDate")),
         signed=moment(entry.get("dateSigned")),
         extensions=sum(1 for a in amendments if "extension" in str(a.get("description") or "")),
+        reports=_reports(entry),
     )
 
 

@@ -34,8 +34,12 @@ class FlagRules:
 
 @dataclass(frozen=True)
 class FlaggedCall:
+    """A call a flag raises, why in plain English (``detail``, as the CLI prints it) and the same reason's figures
+    (``facts``, plain strings and numbers) so that a page can say it in its reader's language."""
+
     ocid: str
     detail: str
+    facts: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def short_submission_period(calls: list[Call], rules: FlagRules) -> RedFlag:
         minimum = rules.min_submission_days.get(call.method or "", rules.default_min_submission_days)
         days = rounded(Decimal((call.deadline - call.published).total_seconds()) / DAY_SECONDS, "0.1")
         if days < minimum:
-            flagged.append(FlaggedCall(call.ocid, f"{days} days to submit, fewer than {minimum} ({call.method})"))
+            facts = {"days": str(days), "minimum": str(minimum), "method": call.method or ""}
+            detail = f"{days} days to submit, fewer than {minimum} ({call.method})"
+            flagged.append(FlaggedCall(call.ocid, detail, facts))
     return RedFlag(
         "R003",
         "Short submission period",
@@ -94,7 +100,7 @@ def single_bid(calls: list[Call]) -> RedFlag:
         (),
         {},
         len(counted),
-        tuple(FlaggedCall(call.ocid, "1 bid") for call, count in counted if count == 1),
+        tuple(FlaggedCall(call.ocid, "1 bid", {"bids": 1}) for call, count in counted if count == 1),
     )
 
 
@@ -111,7 +117,8 @@ def all_but_winner_disqualified(calls: list[Call]) -> RedFlag:
             continue
         checked += 1
         if all(bid.status == "disqualified" for bid in others):
-            flagged.append(FlaggedCall(call.ocid, f"{len(others)} of {len(standing)} bids disqualified"))
+            facts = {"disqualified": len(others), "bids": len(standing)}
+            flagged.append(FlaggedCall(call.ocid, f"{len(others)} of {len(standing)} bids disqualified", facts))
     return RedFlag(
         "R035",
         "All bids but the winner's disqualified",
@@ -139,7 +146,8 @@ def incumbency(calls: list[Call], rules: FlagRules) -> RedFlag:
         always = set.intersection(*(set(call.winners) for call in awarded))
         for supplier in sorted(always):
             detail = f"{supplier} won all {len(awarded)} awarded calls for {service} in {district}"
-            flagged += [FlaggedCall(call.ocid, detail) for call in awarded]
+            facts = {"supplier": supplier, "calls": len(awarded), "service_type": service, "district_code": district}
+            flagged += [FlaggedCall(call.ocid, detail, facts) for call in awarded]
     return RedFlag(
         "INCUMBENCY",
         "Same winner every time",
@@ -166,8 +174,11 @@ def price_off_reference(calls: list[Call], references: ReferenceCosts, rules: Fl
             checked += 1
             ratio = share(annual / contract.places, reference.amount)
             if ratio is not None and not low <= ratio <= high:
-                detail = f"contract {contract.id}: {rounded(annual / contract.places)} per place-year = {ratio} x "
-                flagged.append(FlaggedCall(call.ocid, detail + f"reference {reference.amount}"))
+                price = rounded(annual / contract.places)
+                detail = f"contract {contract.id}: {price} per place-year = {ratio} x reference {reference.amount}"
+                facts = {"contract": contract.id, "price": str(price), "ratio": str(ratio),
+                         "reference": str(reference.amount)}  # fmt: skip
+                flagged.append(FlaggedCall(call.ocid, detail, facts))
     return RedFlag(
         "PRICE",
         "Price far from the reference cost",

@@ -51,7 +51,9 @@ def disqualification_outliers(calls: list[Call], rules: FlagRules) -> RedFlag:
                 detail = (
                     f"{kind} {party}: {disqualified} of {bids} bids disqualified ({rate} > {rounded(fence, '0.0001')})"
                 )
-                flagged += [FlaggedCall(ocid, detail) for ocid in sorted(ocids)]
+                facts = {"kind": kind, "party": party, "disqualified": disqualified, "bids": bids, "rate": str(rate),
+                         "fence": str(rounded(fence, "0.0001"))}  # fmt: skip
+                flagged += [FlaggedCall(ocid, detail, facts) for ocid in sorted(ocids)]
     return RedFlag(
         "R038",
         "Disqualification rate an outlier",
@@ -93,7 +95,8 @@ def shared_contacts(calls: list[Call]) -> RedFlag:
         for first, second in combinations(bidders, 2):
             shared = _shared(call, first, second)
             if shared:
-                flagged.append(FlaggedCall(call.ocid, f"{first} and {second} share {', '.join(shared)}"))
+                facts = {"first": first, "second": second, "shared": list(shared)}
+                flagged.append(FlaggedCall(call.ocid, f"{first} and {second} share {', '.join(shared)}", facts))
     missing = () if any_contact else ("parties.address", "parties.contactPoint", "parties.details.bankAccounts")
     return RedFlag(
         "R044",

@@ -22,6 +22,7 @@ from services.portal.entrypoints.web import (
     errors,
     evaluator,
     filters,
+    observatory,
     operator,
     public,
     requests,
@@ -63,7 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for blueprint in (public.blp, auth.blp, cso.blp, bids.blp, department.blp, evaluator.blp, operator.blp):
+    blueprints = (public.blp, observatory.blp, auth.blp, cso.blp, bids.blp, department.blp, evaluator.blp, operator.blp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(health_blueprint(api_readiness_checks(settings), []))
     init_metrics(app, "portal", [])

@@ -15,6 +15,13 @@ from services.portal.entrypoints.web.cso_uploads import attach_files, chosen_fil
 from services.portal.entrypoints.web.filters import moment
 from services.portal.entrypoints.web.forms import ConfirmForm, place_refusal
 from services.portal.entrypoints.web.messages import person_message
+from services.portal.entrypoints.web.report_standards import (
+    answered,
+    answers_payload,
+    checklist,
+    fields_of,
+    form_standards,
+)
 from services.portal.entrypoints.web.requests import api, person, signed_in_as
 
 REPORT_FIELDS = {"milestone_number": "milestone_number", "beneficiaries_served": "beneficiaries_served"}
@@ -63,6 +70,7 @@ def contract(contract_id: int):
         reports=contracts_view.newest_first(reports),
         evidence=_evidence_by_report(int(record["tender_id"])),
         evidence_form=_evidence_form,
+        standard_answers=answered,
         confirm=ConfirmForm(),
     )
 
@@ -115,7 +123,7 @@ def _period_words(period: contracts_view.Period) -> str:
     )
 
 
-def _report_payload(form, kpis: list[dict]) -> dict:
+def _report_payload(form, kpis: list[dict], service_type: str | None) -> dict:
     values = {}
     for kpi in kpis:
         entered = getattr(form, kpi_field_name(kpi["code"])).data
@@ -126,6 +134,7 @@ def _report_payload(form, kpis: list[dict]) -> dict:
         "beneficiaries_served": form.beneficiaries_served.data,
         "kpi_values": values,
         "narrative": form.narrative.data.strip(),
+        "standards": answers_payload(form, service_type),
     }
 
 
@@ -141,7 +150,8 @@ def new_report(contract_id: int):
     record = _own_contract(contract_id)
     open_periods = contracts_view.fileable_periods(record, now())
     kpis = contracts_view.kpis_to_report(record)
-    form = report_form_for(kpis)
+    service_type = record.get("service_type")
+    form = report_form_for(kpis, form_standards(service_type))
     form.milestone_number.choices = [SelectChoice(period.number, _period_words(period)) for period in open_periods]
     if request.method == "GET" and request.args.get("period", "").isdigit():
         form.milestone_number.data = int(request.args["period"])
@@ -149,7 +159,8 @@ def new_report(contract_id: int):
     status = 200
     if open_periods and form.validate_on_submit():
         try:
-            report = api().post("contracting", f"/contracts/{contract_id}/reports", _report_payload(form, kpis))
+            payload = _report_payload(form, kpis, service_type)
+            report = api().post("contracting", f"/contracts/{contract_id}/reports", payload)
         except ApiRefusal as refusal:
             if refusal.status not in (409, 422):
                 raise
@@ -163,7 +174,14 @@ def new_report(contract_id: int):
     elif form.is_submitted():
         status = 422 if open_periods else 409
     return render_template(
-        "cso/new_report.html", contract=record, form=form, kpis=kpis, open_periods=open_periods, problems=problems
+        "cso/new_report.html",
+        contract=record,
+        form=form,
+        kpis=kpis,
+        standards=fields_of(form, service_type),
+        checklist=checklist(service_type),
+        open_periods=open_periods,
+        problems=problems,
     ), status
 
 

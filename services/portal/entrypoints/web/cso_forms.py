@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 # Choices as SelectChoice: wtforms 3.3 deprecates tuples (and the tests turn warnings into errors).
 EVIDENCE_TYPES = [
@@ -32,8 +32,16 @@ class ComplaintForm(FlaskForm):
     evidence = FileField(_("A supporting document (optional)"))
 
 
+STANDARD_ANSWERS = [
+    SelectChoice("met", _("Met")),
+    SelectChoice("partly", _("Partly met")),
+    SelectChoice("not_met", _("Not met")),
+]
+
+
 class ReportForm(FlaskForm):
-    """The KPI fields (``kpi_<code>``) are added per contract by ``report_form_for``."""
+    """The KPI fields (``kpi_<code>``) and the quality standards' answers (``std_<code>_status`` and
+    ``std_<code>_note``) are added per contract by ``report_form_for``."""
 
     milestone_number = SelectField(_("Reporting period"), coerce=int, validate_choice=False)
     beneficiaries_served = IntegerField(
@@ -53,14 +61,43 @@ def kpi_field_name(code: str) -> str:
     return f"kpi_{code}"
 
 
-def report_form_for(kpis: list[dict], **kwargs) -> ReportForm:
-    """The report form with one number field per KPI of the contract (each optional, as in the API)."""
+def standard_field_names(code: str) -> tuple[str, str]:
+    """The form fields of one standard (its answer, its note): ``HC-03`` -> ``std_hc_03_status``, ``_note``."""
+    stem = "std_" + code.lower().replace("-", "_")
+    return f"{stem}_status", f"{stem}_note"
+
+
+def _note_unless_met(status_name: str):
+    """A note is required when the standard is only partly met or not met (as the API requires)."""
+
+    def check(form, field) -> None:
+        if form[status_name].data in ("partly", "not_met") and not (field.data or "").strip():
+            raise ValidationError(_("Say why this standard was not fully met."))
+
+    return check
+
+
+def _standard_fields(code: str, name: str, note_label: str) -> dict:
+    status_name, note_name = standard_field_names(code)
+    answer = RadioField(
+        name, choices=STANDARD_ANSWERS, validators=[InputRequired(_("Choose met, partly met or not met."))]
+    )
+    note = TextAreaField(note_label, validators=[_note_unless_met(status_name), Length(max=2000)])
+    return {status_name: answer, note_name: note}
+
+
+def report_form_for(kpis: list[dict], standards: tuple[tuple[str, str, str], ...] = (), **kwargs) -> ReportForm:
+    """The report form with one number field per KPI of the contract (each optional, as in the API) and, per
+    standard of the service type's checklist ((code, name, note label) in the person's language), an answer
+    and a note."""
     fields = {
         kpi_field_name(kpi["code"]): DecimalField(
             kpi.get("name") or kpi["code"], places=None, validators=[Optional(), NumberRange(min=0, max=10**9)]
         )
         for kpi in kpis
     }
+    for code, name, note_label in standards:
+        fields.update(_standard_fields(code, name, note_label))
     form_class = type("ContractReportForm", (ReportForm,), fields)
     return form_class(**kwargs)
 

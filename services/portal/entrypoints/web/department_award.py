@@ -29,6 +29,7 @@ from services.portal.entrypoints.web.forms import ConfirmForm, place_refusal
 from services.portal.entrypoints.web.labels import status_label
 from services.portal.entrypoints.web.messages import person_message
 from services.portal.entrypoints.web.public_labels import day, score
+from services.portal.entrypoints.web.report_standards import answered as standard_answers
 from services.portal.entrypoints.web.requests import api, person, signed_in_as
 
 CONTRACT_STATUS = {
@@ -148,6 +149,7 @@ def _award_words():
         "history_role": lambda s: _word(ROLE, s),
         "history_action": lambda s: _word(ACTION, s),
         "award_score": lambda value: score(department_award.decimal(value)),
+        "standard_answers": standard_answers,
         "day": day,
     }
 

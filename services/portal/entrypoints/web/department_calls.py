@@ -36,6 +36,7 @@ from services.portal.entrypoints.web.filters import moment, service_types
 from services.portal.entrypoints.web.forms import ConfirmForm, place_refusal
 from services.portal.entrypoints.web.messages import person_message
 from services.portal.entrypoints.web.public_labels import file_size, label_for, score, template_helpers
+from services.portal.entrypoints.web.reference_cost_views import current_reference, reference_context
 from services.portal.entrypoints.web.requests import api, choose_language, person, signed_in_as
 
 _ = lazy_gettext
@@ -547,8 +548,18 @@ def preview(tender_id: int):
         tender=record,
         documents=own_documents,
     )
+    # The reference cost as the registry holds it now for this service, district and year: the department checks
+    # each lot's budget against places x that cost before it publishes (a check, never a refusal).
+    reference = current_reference(record.get("service_type"), record.get("district_code"),
+                                  record.get("submission_deadline"))  # fmt: skip
     return render_template(
-        "department/preview.html", call=view, tender=record, actions=[], confirm=ConfirmForm(), **template_helpers()
+        "department/preview.html",
+        call=view,
+        tender=record,
+        actions=[],
+        confirm=ConfirmForm(),
+        **reference_context(reference, view.lots),
+        **template_helpers(),
     )
 
 

@@ -16,7 +16,11 @@ from services.portal.domain import operator_runs
 from services.portal.domain.operator_registry import retryable
 
 # Imported for their routes: they register on the same blueprint.
-from services.portal.entrypoints.web import operator_people, operator_registry  # noqa: F401
+from services.portal.entrypoints.web import (  # noqa: F401
+    operator_people,
+    operator_reference_costs,
+    operator_registry,
+)
 from services.portal.entrypoints.web.forms import ConfirmForm
 from services.portal.entrypoints.web.operator_blueprint import DELIVERY_STATUS_LABELS, blp
 from services.portal.entrypoints.web.requests import api, settings, signed_in_as

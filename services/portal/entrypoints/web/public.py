@@ -13,6 +13,7 @@ from services.portal.domain.call_view import DECIDED, CallView, call_view, suppl
 from services.portal.domain.provider_view import contracts_held, provider_view
 from services.portal.domain.search import SORTS, STATUSES, CallSearch, pages
 from services.portal.entrypoints.web.public_labels import template_helpers
+from services.portal.entrypoints.web.reference_cost_views import published_reference, reference_context
 from services.portal.entrypoints.web.requests import api, choose_language, person, public_api
 
 blp = Blueprint("public", __name__)
@@ -73,7 +74,10 @@ def call(tender_id: int):
         amendments=amendments,
         provider_ids=_provider_ids(client, suppliers_to_look_up(record, ranking)),
     )
-    return render_template("public/call.html", call=view, actions=_call_actions(view), **template_helpers())
+    reference = reference_context(published_reference(record), view.lots)
+    return render_template(
+        "public/call.html", call=view, actions=_call_actions(view), **reference, **template_helpers()
+    )
 
 
 @blp.get("/providers/<int:provider_id>")

@@ -10,7 +10,15 @@ from flask import Flask, jsonify
 from services.common.auth import TokenVerifier
 from services.common.bootstrap import build_app
 from services.registry.bootstrap import bootstrap
-from services.registry.entrypoints.api import accreditations, auth, authorities, providers, reference, users
+from services.registry.entrypoints.api import (
+    accreditations,
+    auth,
+    authorities,
+    providers,
+    reference,
+    reference_costs,
+    users,
+)
 from services.registry.entrypoints.api.throttle import throttle_log_in
 
 CONFIG_OVERRIDES = (
@@ -42,7 +50,16 @@ def create_app(
     app = build_app(
         context,
         "Registry — authorities, CSOs, accreditations, users",
-        [reference.blp, authorities.blp, providers.blp, accreditations.blp, users.blp, auth.blp, auth.refresh_blp],
+        [
+            reference.blp,
+            reference_costs.blp,
+            authorities.blp,
+            providers.blp,
+            accreditations.blp,
+            users.blp,
+            auth.blp,
+            auth.refresh_blp,
+        ],
         config,
         token_verifier=token_verifier or context.local_verifier(),
     )

@@ -6,8 +6,11 @@ also shape responses (ProviderCreateSchema, AccreditationSchema) load a dict, wh
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from services.common.reference_costs import FIRST_YEAR, LAST_YEAR
 from services.common.web import MAX_ID
 from services.registry.domain.rules import ACCREDITATION_STATUSES, PROVIDER_STATUSES
 from services.registry.service_layer import commands
@@ -222,3 +225,56 @@ class TokenSchema(Schema):
     access_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
+
+
+# --- reference costs per beneficiary ---------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def _two_places(value: Decimal) -> None:
+    """At most two decimal places (marshmallow runs it even after the range refused a huge number)."""
+    try:
+        exact = value == value.quantize(CENT)
+    except InvalidOperation:
+        raise ValidationError("too large to be an amount in MDL") from None
+    if not exact:
+        raise ValidationError("at most two decimal places")
+
+
+class ReferenceCostSchema(Schema):
+    """A reference cost as the API answers it and reference_cost.set announces it."""
+
+    service_type = fields.String()
+    district_code = fields.String(metadata={"description": "District code, or '*' for the national value"})
+    year = fields.Integer()
+    amount = fields.String(metadata={"description": "Annual cost of one place in MDL, two decimals"})
+    currency = fields.String()
+    source = fields.String(metadata={"description": "The decision that set it"})
+    version = fields.Integer()
+    updated_at = fields.String(allow_none=True)
+
+
+class ReferenceCostSetSchema(Schema):
+    amount = fields.Decimal(
+        required=True,
+        as_string=True,
+        validate=[validate.Range(min=CENT, max=Decimal("9999999999.99"), error="must be more than 0"), _two_places],
+        metadata={"description": "Annual cost of one place in MDL (more than 0, two decimals)", "example": "9500.00"},
+    )
+    source = fields.String(
+        required=True,
+        validate=validate.Length(min=3, max=1000),
+        metadata={
+            "description": "The decision that set it (council decision, its number and date)",
+            "example": "Decizia Consiliului raional Cahul nr. 5/12 din 14.11.2026",
+        },
+    )
+
+
+class ReferenceCostQuerySchema(Schema):
+    service_type = fields.String(metadata={"description": "Only this service type"})
+    district_code = fields.String(metadata={"description": "Only this district ('*': the national values)"})
+    year = fields.Integer(
+        validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR), metadata={"description": "Only this year"}
+    )

@@ -54,8 +54,11 @@ def throttle_log_in(app: Flask, blueprint: Blueprint, options: RegistrySettings)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_attempts(exc: RateLimitExceeded):
-        resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
-        retry_after = max(1, math.ceil(max(resets, default=time.time() + 60) - time.time()))
+        breached = [limit for limit in limiter.current_limits if limit.breached]
+        resets = [limit.reset_at for limit in breached]
+        # The stores give reset times in whole seconds: never ask for more than the window itself (a 61 for 60).
+        window = max((limit.limit.get_expiry() for limit in breached), default=60)
+        retry_after = max(1, min(window, math.ceil(max(resets, default=time.time() + 60) - time.time())))
         body = {"code": 429, "status": "Too Many Requests", "message": f"{exc.description}", "retry_after": retry_after}
         return jsonify(body), 429, {"Retry-After": str(retry_after)}
 
