@@ -4,6 +4,7 @@ reference costs), it must light at least three red flags — the round has a sin
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -28,9 +29,42 @@ def published_indicators(http: httpx.Client) -> report.Indicators:
     return report.indicators(releases, datetime.now(UTC), reference_costs(rows))
 
 
+VIEWS = ("", "/coverage", "/spending", "/competition", "/providers", "/red-flags")
+LANGUAGES = ("ro", "ru", "en")
+
+
+def flagged_by_code(flags: list) -> dict[str, list[str]]:
+    return {flag["code"]: sorted({c["ocid"] for c in flag["flagged"]}) for flag in flags}
+
+
+def check_portal_observatory(http: httpx.Client, found: report.Indicators) -> int:
+    """Every view opens in each language, and the red flags the portal shows are those computed here from the
+    same published data (the portal follows the feed; it may take a refresh to catch up)."""
+    portal = service_url("portal")
+    for view in VIEWS:
+        for language in LANGUAGES:
+            page = http.get(f"{portal}/observatory{view}", params={"lang": language})
+            if page.status_code != 200:
+                raise StepFailed(
+                    f"the observatory's {view or 'overview'} page answered {page.status_code} in {language}"
+                )
+    expected = flagged_by_code(report.plain(found.red_flags))
+    shown: dict = {}
+    for _ in range(30):
+        shown = flagged_by_code(
+            http.get(f"{portal}/observatory/red-flags", params={"format": "json"}).json()["indicators"]
+        )
+        if shown == expected:
+            return len(VIEWS) * len(LANGUAGES)
+        time.sleep(2)
+    raise StepFailed(f"the portal's red flags {shown} differ from those recomputed from the OCDS data {expected}")
+
+
 def check_observatory(progress: Progress) -> None:
     with httpx.Client(timeout=30) as http:
         found = published_indicators(http)
+        pages = check_portal_observatory(http, found)
+    progress.done(f"observatory: {pages} pages open (6 views in ro, ru and en) and show the flags recomputed from OCDS")
     lit = [flag for flag in found.red_flags if flag.flagged]
     described = ", ".join(f"{flag.code} ({_calls(len({c.ocid for c in flag.flagged}))})" for flag in lit)
     if len(lit) < MINIMUM_FLAGS_LIT:

@@ -67,6 +67,7 @@ def assert_round_outcomes(output: str) -> None:
     assert "continuity watch: contract" in output and "the district was alerted" in output
     assert "every tender reached its expected outcome" in output
     # The single-bid call goes to the district's incumbent: the observatory flags both from the published data.
+    assert "✓ observatory: 18 pages open (6 views in ro, ru and en) and show the flags recomputed from OCDS" in output
     flags = re.search(r"✓ observatory: (\d+) red flags lit from the published OCDS data: (.*)", output)
     assert flags and int(flags.group(1)) >= 3, output[-3000:]
     assert "R018 (1 call)" in flags.group(2) and "INCUMBENCY (2 calls)" in flags.group(2), flags.group(2)

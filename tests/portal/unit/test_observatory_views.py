@@ -107,4 +107,9 @@ def test_numbers_are_grouped_as_money_is_in_each_language(portal_app):
 
 def test_each_view_json_section_is_the_part_of_the_indicators_it_is_built_from(found):
     assert raw_section("coverage", found) is found.coverage
-    assert set(report.plain(raw_section("providers", found))) == {"suppliers", "concentration"}
+    assert set(report.plain(raw_section("providers", found))) == {
+        "suppliers",
+        "concentration",
+        "standards_by_supplier",
+        "standards_by_code",
+    }

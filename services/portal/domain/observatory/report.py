@@ -15,6 +15,7 @@ from services.portal.domain.observatory.ocds_read import Call, read_calls
 from services.portal.domain.observatory.red_flags import FlagRules, RedFlag
 from services.portal.domain.observatory.reference import ReferenceCosts
 from services.portal.domain.observatory.spending import SpendingPeriod, SpendingRow, spending, value_over_time
+from services.portal.domain.observatory.standards import StandardCount, SupplierStandards, per_standard, per_supplier
 from services.portal.domain.observatory.sustainability import Concentration, SupplierRow, concentration, suppliers
 
 
@@ -46,6 +47,8 @@ class Indicators:
     suppliers: list[SupplierRow]
     concentration: list[Concentration]
     red_flags: list[RedFlag]
+    standards_by_supplier: list[SupplierStandards] = field(default_factory=list)
+    standards_by_code: list[StandardCount] = field(default_factory=list)
     reference_costs: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -105,6 +108,8 @@ def indicators_of_calls(
         suppliers=suppliers(calls),
         concentration=concentration(calls),
         red_flags=all_red_flags(calls, references, flag_rules or FlagRules()),
+        standards_by_supplier=per_supplier(calls),
+        standards_by_code=per_standard(calls),
         reference_costs=len(references),
         notes=notes,
     )

@@ -99,6 +99,16 @@ def sustainability_tables(found: Indicators) -> list[Table]:
     return [Table("CSO sustainability", headers, rows), Table("Market concentration", market_headers, market)]
 
 
+def standards_table(found: Indicators) -> Table:
+    headers = ("supplier", "name", "contracts", "reports", "met", "partly", "not met", "share met", "ocids")
+    rows = [
+        (s.supplier_id, s.name, str(s.contracts), str(s.reports), str(s.tally.met), str(s.tally.partly),
+         str(s.tally.not_met), cell(s.tally.share_met), cell(s.ocids))
+        for s in found.standards_by_supplier
+    ]  # fmt: skip
+    return Table("Minimum quality standards in accepted monitoring reports", headers, rows)
+
+
 def red_flag_tables(found: Indicators) -> list[Table]:
     summary = [
         (f.code, f.title, str(f.checked), str(len({c.ocid for c in f.flagged})), cell(f.missing))
@@ -117,6 +127,7 @@ def tables(found: Indicators) -> list[Table]:
         *spending_tables(found),
         competition_table(found),
         *sustainability_tables(found),
+        standards_table(found),
         *red_flag_tables(found),
     ]
 

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _
 
+from services.common.quality_standards import standard_name
 from services.common.reference_data import DISTRICTS, SERVICE_TYPES, district_name, service_name
 from services.portal.domain.money import NBSP, format_mdl
 from services.portal.domain.observatory.coverage import CoverageCell
@@ -590,6 +591,8 @@ def providers_view(found: Indicators, links: Links) -> View:
             ),
             suppliers,
         ),
+        standards_table(found, links),
+        standards_by_code_table(found),
         ViewTable(
             "concentration",
             gettext("Market concentration (HHI)"),
@@ -623,6 +626,52 @@ def providers_view(found: Indicators, links: Links) -> View:
             )
         )
     return View("providers", tables, charts, [summary])
+
+
+def standards_table(found: Indicators, links: Links) -> ViewTable:
+    """Each CSO's answers to its services' minimum quality standards in the reports its buyers accepted."""
+    language = links.language
+    rows = [
+        (
+            text(s.name or s.supplier_id),
+            number(s.contracts),
+            number(s.reports),
+            number(s.tally.met),
+            number(s.tally.partly),
+            number(s.tally.not_met),
+            percent(s.tally.share_met, language),
+            calls_cell(s.ocids, links),
+        )
+        for s in found.standards_by_supplier
+    ]
+    headers = (
+        gettext("CSO"),
+        gettext("Contracts"),
+        gettext("Accepted reports"),
+        gettext("Met"),
+        gettext("Partly met"),
+        gettext("Not met"),
+        gettext("Share met"),
+        gettext("Calls"),
+    )
+    return ViewTable("standards", gettext("Minimum quality standards in accepted monitoring reports"), headers, rows)
+
+
+def standards_by_code_table(found: Indicators) -> ViewTable:
+    """Which standards are missed most: every answer to each standard, across the contracts."""
+    language = get_locale_language()
+    rows = [
+        (
+            text(f"{s.code}: {standard_name(s.code, language)}"),
+            number(s.tally.met),
+            number(s.tally.partly),
+            number(s.tally.not_met),
+            number(s.contracts),
+        )
+        for s in sorted(found.standards_by_code, key=lambda s: (-(s.tally.not_met + s.tally.partly), s.code))
+    ]
+    headers = (gettext("Standard"), gettext("Met"), gettext("Partly met"), gettext("Not met"), gettext("Contracts"))
+    return ViewTable("standards-by-code", gettext("Each standard: how often it is met"), headers, rows)
 
 
 def providers_sentence(found: Indicators, language: str) -> str:
@@ -824,6 +873,11 @@ def raw_section(name: str, found: Indicators) -> object:
         "coverage": found.coverage,
         "spending": {"spending": found.spending, "value_over_time": found.value_over_time},
         "competition": found.competition,
-        "providers": {"suppliers": found.suppliers, "concentration": found.concentration},
+        "providers": {
+            "suppliers": found.suppliers,
+            "concentration": found.concentration,
+            "standards_by_supplier": found.standards_by_supplier,
+            "standards_by_code": found.standards_by_code,
+        },
         "red-flags": found.red_flags,
     }[name]
