@@ -68,16 +68,25 @@ class OutsideRequests:
             self.seen.append(request.url)
 
 
-@pytest.fixture
-def phone(browser, portal):
-    """A phone-width page; at the end, it must not have asked anything of another site."""
-    context = browser.new_context(viewport=PHONE, locale="ro-MD", timezone_id="Europe/Chisinau")
+def _watched_page(browser, portal, viewport: dict):
+    """A page in Chișinău's time zone; at the end, it must not have asked anything of another site."""
+    context = browser.new_context(viewport=viewport, locale="ro-MD", timezone_id="Europe/Chisinau")
     page = context.new_page()
     outside = OutsideRequests(portal.url)
     page.on("request", outside)
     yield page
     context.close()
     assert not outside.seen, f"the page loaded from outside the portal: {outside.seen}"
+
+
+@pytest.fixture
+def phone(browser, portal):
+    yield from _watched_page(browser, portal, PHONE)
+
+
+@pytest.fixture
+def laptop(browser, portal):
+    yield from _watched_page(browser, portal, LAPTOP)
 
 
 def audit(page) -> list[dict]:

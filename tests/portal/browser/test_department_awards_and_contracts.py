@@ -19,7 +19,7 @@ import pytest
 from demo.documents import attach, pdf
 from demo.platform import Api
 from services.common.quality_standards import checklist_for
-from tests.portal.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, assert_accessible, screenshot
+from tests.portal.browser.conftest import PHONE, SCREENSHOTS, assert_accessible, screenshot
 from tests.portal.browser.live_portal import LivePortal
 from tests.portal.browser.test_cso_after_the_award import (
     EVALUATORS,
@@ -92,14 +92,6 @@ def in_language(page, portal: LivePortal, path: str, language: str) -> None:
 def fits_the_width(page) -> None:
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{page.url}: {overflow}px wider than the screen"
-
-
-@pytest.fixture
-def laptop(browser, portal):
-    context = browser.new_context(viewport=LAPTOP, locale="ro-MD", timezone_id="Europe/Chisinau")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_the_department_decides_rules_contracts_reviews_renews_and_verifies_the_history(

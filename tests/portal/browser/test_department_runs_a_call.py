@@ -13,7 +13,7 @@ import pytest
 
 from demo.cast import evaluator_emails
 from demo.platform import Api
-from tests.portal.browser.conftest import LAPTOP, OutsideRequests, assert_accessible, screenshot
+from tests.portal.browser.conftest import assert_accessible, screenshot
 from tests.portal.browser.test_cso_bidding import pdf_bytes, sign_in
 
 DEPARTMENT = "das@chisinau.md"
@@ -21,17 +21,6 @@ TITLE = "Asistență personală, sectorul Centru"
 QUESTION = "Este necesară o licență pentru asistenții personali?"
 ANSWER = "Nu: ajunge acreditarea serviciului; asistenții au certificat de formare."
 LANGUAGES = ("ro", "ru", "en")
-
-
-@pytest.fixture
-def laptop(browser, portal):
-    context = browser.new_context(viewport=LAPTOP, locale="ro-MD", timezone_id="Europe/Chisinau")
-    page = context.new_page()
-    outside = OutsideRequests(portal.url)
-    page.on("request", outside)
-    yield page
-    context.close()
-    assert not outside.seen, f"the page loaded from outside the portal: {outside.seen}"
 
 
 def fill_new_call(page, terms) -> None:

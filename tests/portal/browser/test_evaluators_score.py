@@ -18,7 +18,7 @@ import pytest
 from demo.cast import evaluator_emails
 from demo.documents import attach
 from demo.platform import Api
-from tests.portal.browser.conftest import LAPTOP, assert_accessible, screenshot
+from tests.portal.browser.conftest import assert_accessible, screenshot
 from tests.portal.browser.live_portal import LivePortal, open_call
 from tests.portal.browser.test_cso_after_the_award import sleep_until, wait_for
 from tests.portal.browser.test_cso_bidding import pdf_bytes, sign_in
@@ -95,13 +95,6 @@ def call_to_evaluate(portal: LivePortal) -> CallToEvaluate:
 
     wait_for("the bids to open", opened)
     return CallToEvaluate(api.ok("GET", "contracting", path, authority, "call"), bids, api, authority)
-
-
-@pytest.fixture
-def laptop(browser, portal):
-    context = browser.new_context(viewport=LAPTOP, locale="ro-MD", timezone_id="Europe/Chisinau")
-    yield context.new_page()
-    context.close()
 
 
 def in_language(page, portal: LivePortal, path: str, language: str) -> None:

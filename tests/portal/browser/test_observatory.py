@@ -17,7 +17,7 @@ import pytest
 
 from demo.platform import Api
 from demo.scenarios import score_sheet
-from tests.portal.browser.conftest import LAPTOP, PHONE, OutsideRequests, assert_accessible, screenshot
+from tests.portal.browser.conftest import PHONE, assert_accessible, screenshot
 from tests.portal.browser.live_portal import LivePortal, open_call
 from tests.portal.browser.test_cso_after_the_award import (
     EVALUATORS,
@@ -93,17 +93,6 @@ def round_calls(portal: LivePortal) -> dict[str, dict]:
         sleep_until(call.tender["standstill_end"])
         contract_signed(call, portal)
     return {**{name: call.tender for name, (call, _b) in calls.items()}, "cancelled": cancelled}
-
-
-@pytest.fixture
-def laptop(browser, portal):
-    context = browser.new_context(viewport=LAPTOP, locale="ro-MD", timezone_id="Europe/Chisinau")
-    page = context.new_page()
-    outside = OutsideRequests(portal.url)
-    page.on("request", outside)
-    yield page
-    context.close()
-    assert not outside.seen, f"the page loaded from outside the portal: {outside.seen}"
 
 
 def open_view(page, portal: LivePortal, view: str, language: str) -> None:
