@@ -5,9 +5,10 @@ runner parses the union of their flags, runs them in order, prints one table and
 passed its checks to bench/results/latest.jsonl.
 
 ``round`` (bench/round.py: a national round through the real flows vs no-op Prefect runs on the same timeline;
-figure ``round.wall_s``) offers the same two functions.
+figure ``round.wall_s``) offers the same two functions, and so does ``memory`` (bench/memory.py: the platform's own
+processes' PSS and RSS at the end of the demo round; figures ``platform.memory_pss_mb``, ``platform.memory_rss_mb``).
 
-    .venv/bin/python -m bench [--only bus,api,round] [--mode embedded|rabbitmq+postgres|all] [--reps K] [flags]
+    .venv/bin/python -m bench [--only bus,api,round,memory] [--mode embedded|rabbitmq+postgres|all] [--reps K] [flags]
     .venv/bin/python -m bench --help     (every size is a flag)
 """
 
@@ -22,7 +23,7 @@ import time
 from bench.common import add_common_arguments, append_jsonl, print_table, progress
 from bench.modes import MODES
 
-BENCHMARKS = ("bus", "api", "round", "observatory")
+BENCHMARKS = ("bus", "api", "round", "memory", "observatory")
 
 
 def available() -> list[str]:

@@ -7,6 +7,7 @@ published tenders open for bids (inserted with SQLAlchemy core into a migrated d
 registry process (JWKS), as in production. Runs interleave: hello, listing, bids; then again.
 
 Figures: ``api.list_tenders_rps`` (GET /api/v1/tenders, first page; baseline hello-world req/s, ratio = value /
+baseline), ``api.tender_page_rps`` (GET /api/v1/tenders/<id>, one of the 200 newest calls at random; same
 baseline), ``api.bid_post_p50_ms`` / ``_p95_ms`` / ``_p99_ms`` (POST /api/v1/tenders/<id>/bids latency; baseline
 the hello-world latency at the same concurrency, ratio = value / baseline), ``api.bid_post_rps``.
 
@@ -60,6 +61,7 @@ class Options:
 class Runs:
     hello: list[wrk.WrkRun] = field(default_factory=list)
     listing: list[wrk.WrkRun] = field(default_factory=list)
+    call_pages: list[wrk.WrkRun] = field(default_factory=list)
     bids: list[wrk.WrkRun] = field(default_factory=list)
 
 
@@ -138,7 +140,7 @@ class Load:
 
     def __init__(self, servers: Servers, options: Options) -> None:
         self.servers, self.options = servers, options
-        self.get_script, self.bid_template = wrk.write_scripts(
+        self.get_script, self.pages_script, self.bid_template = wrk.write_scripts(
             servers.mode.workdir / "wrk", servers.tokens, options.tenders, options.threads
         )
         self.next_round = 0
@@ -166,6 +168,9 @@ class Load:
         profile = "listing" if self.listings == 2 else None  # the first measured run (after the warm-up)
         return self._run(self.servers.url("contracting", "/api/v1/tenders"), self.get_script, seconds, profile)
 
+    def call_pages(self, seconds: float) -> wrk.WrkRun:
+        return self._run(self.servers.url("contracting", "/"), self.pages_script, seconds)
+
     def bids(self, seconds: float) -> wrk.WrkRun:
         script = wrk.bid_script(self.bid_template, self.next_round)
         profile = "bids" if self.bid_runs == 1 else None
@@ -184,13 +189,14 @@ def run_mode(mode: Mode, options: Options) -> list[Figure]:
     runs = Runs()
     with Servers(mode, options) as servers:
         load = Load(servers, options)
-        progress(f"{mode.name}: warm-up, {options.warmup:g} s each on hello, listing and bids")
-        for warm in (load.hello, load.listing, load.bids):
+        progress(f"{mode.name}: warm-up, {options.warmup:g} s each on hello, listing, call pages and bids")
+        for warm in (load.hello, load.listing, load.call_pages, load.bids):
             warm(options.warmup)
         for rep in range(1, options.reps + 1):
             for label, run, into in (
                 ("hello world", load.hello, runs.hello),
                 ("GET /api/v1/tenders", load.listing, runs.listing),
+                (f"GET /api/v1/tenders/<one of the {wrk.HOT_CALLS} newest>", load.call_pages, runs.call_pages),
                 ("POST bids", load.bids, runs.bids),
             ):
                 progress(f"{mode.name}: rep {rep}/{options.reps}: {label}, {options.seconds:g} s")
@@ -202,7 +208,7 @@ def run_mode(mode: Mode, options: Options) -> list[Figure]:
 
 
 def _checks(servers: Servers, load: Load, runs: Runs) -> bool:
-    errors = sum(run.errors for group in (runs.hello, runs.listing, runs.bids) for run in group)
+    errors = sum(run.errors for group in (runs.hello, runs.listing, runs.call_pages, runs.bids) for run in group)
     stored = servers.bids_in_database()
     in_flight = load.options.connections * load.bid_runs
     counted = load.bids_answered
@@ -218,6 +224,11 @@ def _figures(mode: str, runs: Runs, ok: bool) -> list[Figure]:
     figures = [
         Figure("api.list_tenders_rps", list_rps, "req/s", mode, n_list, hello_rps, ratio(list_rps, hello_rps), ok)
     ]
+    page_rps = median([r.rps for r in runs.call_pages])
+    n_pages = sum(r.requests for r in runs.call_pages)
+    figures.append(
+        Figure("api.tender_page_rps", page_rps, "req/s", mode, n_pages, hello_rps, ratio(page_rps, hello_rps), ok)
+    )
     for pct in ("p50", "p95", "p99"):
         value = median([getattr(r, f"{pct}_ms") for r in runs.bids])
         base = median([getattr(r, f"{pct}_ms") for r in runs.hello])

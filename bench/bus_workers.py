@@ -164,7 +164,7 @@ def _invite_row(context):
 
 
 def _invite_use_case(context):
-    from services.common.auth import Principal
+    from services.common.tokens import Principal
     from services.contracting.service_layer.base import Call, utc
     from services.contracting.service_layer.tenders import invite_eligible
 

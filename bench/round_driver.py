@@ -78,7 +78,9 @@ class RoundPlay:
         return self._stuck("given up") if self.given_up else []
 
     def _act(self) -> None:
-        in_evaluation = self._ids_in("active.evaluation")
+        # Recorded, not the status by the clock: the opening run records it, and under a backlog of stage runs
+        # the clock reaches the deadline long before that run starts.
+        in_evaluation = self._ids_in("active.evaluation", recorded=True)
         being_opened = tenders_in_stage("evaluation-stage") if in_evaluation else set()
         # A call leaves contract_pending with its last signature, which this loop makes: no need to list "complete".
         contracting = self._ids_in("active.contract_pending")
@@ -124,10 +126,10 @@ class RoundPlay:
             if step == "sign" and result and call.signed == expected_contracts(call):
                 self.finished.add(index)
 
-    def _ids_in(self, status: str) -> set[int]:
+    def _ids_in(self, status: str, recorded: bool = False) -> set[int]:
         ids, page = set(), 1
         while True:
-            params = {"status": status, "page": page, "page_size": 100}
+            params = {"applied_status" if recorded else "status": status, "page": page, "page_size": 100}
             response = self.http.call("GET", "contracting", "/tenders", params=params)
             ids |= {tender["id"] for tender in response.json()}
             if page >= json.loads(response.headers.get("X-Pagination", "{}")).get("total_pages", 1):

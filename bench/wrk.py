@@ -56,6 +56,17 @@ end
 """
 
 
+# A call's page, as visitors open them from the listing: one of the ``hot`` newest calls, at random.
+HOT_CALLS = 200
+CALL_PAGES = r"""
+local newest = %(newest)d
+local hot = %(hot)d
+function request()
+  return wrk.format("GET", "/api/v1/tenders/" .. (newest - math.random(0, hot - 1)))
+end
+"""
+
+
 @dataclass(frozen=True)
 class WrkRun:
     requests: int
@@ -74,16 +85,19 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def write_scripts(folder: Path, tokens: list[str], tenders: int, threads: int) -> tuple[Path, Path]:
-    """The GET script (summary only) and the bid script with ``FIRST_ROUND`` left for each run to fill in."""
+def write_scripts(folder: Path, tokens: list[str], tenders: int, threads: int) -> tuple[Path, Path, Path]:
+    """The GET script (summary only), the call pages' script and the bid script with ``FIRST_ROUND`` left for
+    each run to fill in."""
     folder.mkdir(parents=True, exist_ok=True)
     get = folder / "get.lua"
     get.write_text(DONE)
     values = {"tokens": ", ".join(f'"{t}"' for t in tokens), "tenders": tenders}
     values |= {"per_thread": len(tokens) // threads, "stride": max(1, tenders // len(tokens))}
+    pages = folder / "call-pages.lua"
+    pages.write_text(CALL_PAGES % {"newest": tenders, "hot": min(HOT_CALLS, tenders)} + DONE)
     template = folder / "bids.lua.template"
     template.write_text(BIDS % values + DONE)
-    return get, template
+    return get, pages, template
 
 
 def bid_script(template: Path, first_round: int) -> Path:

@@ -1,131 +1,37 @@
-"""Token verification for every service: the registry signs, everyone else checks against its JWKS.
+"""Token checks on a request: the caller of the current request, and the roles an endpoint requires.
 
-Tokens are EdDSA-signed JWTs with claims sub, role, district_code or provider_id, iss, aud, exp. The public
-keys are fetched from the registry's /.well-known/jwks.json and cached; an unknown key id triggers one
-refetch (at most one per 10 s), so a rotated key is picked up without a restart.
+Flask's side only; the tokens themselves (Principal, TokenVerifier, the key sources) are services/common/tokens.py,
+which the processes without a web server use without importing Flask.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import threading
-import time
-from dataclasses import dataclass
 
-import httpx
-import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
-log = logging.getLogger(__name__)
+from services.common.tokens import (
+    ALGORITHMS,
+    ROLES,
+    InvalidToken,
+    JwksKeySource,
+    Principal,
+    StaticKeySource,
+    TokenVerifier,
+)
 
-ROLES = ("operator", "authority", "evaluator", "cso", "service")
-ALGORITHMS = ["EdDSA"]
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling, as the token says."""
-
-    subject: str
-    role: str
-    district_code: str | None = None
-    provider_id: int | None = None
-
-    @classmethod
-    def from_claims(cls, claims: dict) -> Principal:
-        return cls(
-            subject=str(claims["sub"]),
-            role=claims["role"],
-            district_code=claims.get("district_code"),
-            provider_id=claims.get("provider_id"),
-        )
-
-
-class InvalidToken(Exception):
-    pass
-
-
-class JwksKeySource:
-    """Public keys by key id from a JWKS URL, cached for ``ttl`` seconds.
-
-    The registry is asked at most once per ``min_refetch_interval``: tokens with made-up key ids cannot turn
-    each request into a call to the registry (and a wait on this lock). While the registry cannot be reached,
-    the keys already fetched keep verifying, so a registry outage does not log everyone out.
-    """
-
-    def __init__(self, jwks_url: str, ttl: float = 300.0, min_refetch_interval: float = 10.0) -> None:
-        self.jwks_url = jwks_url
-        self.ttl = ttl
-        self.min_refetch_interval = min_refetch_interval
-        self._keys: dict[str, object] = {}
-        self._fetched_at = float("-inf")
-        self._attempted_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def key_for(self, kid: str):
-        with self._lock:
-            now = time.monotonic()
-            wanted = kid not in self._keys or now - self._fetched_at > self.ttl
-            if wanted and now - self._attempted_at >= self.min_refetch_interval:
-                self._attempted_at = now
-                try:
-                    self._refresh()
-                except InvalidToken:
-                    if kid not in self._keys:
-                        raise
-                    log.warning("cannot refresh signing keys from %s; using the cached ones", self.jwks_url)
-            if kid not in self._keys:
-                raise InvalidToken(f"unknown signing key {kid!r}")
-            return self._keys[kid]
-
-    def _refresh(self) -> None:
-        try:
-            document = httpx.get(self.jwks_url, timeout=5).raise_for_status().json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise InvalidToken(f"cannot fetch signing keys from the registry: {exc}") from exc
-        self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in document.get("keys", [])}
-        self._fetched_at = time.monotonic()
-
-
-class StaticKeySource:
-    """Keys handed over directly (the registry itself, and tests)."""
-
-    def __init__(self, keys: dict[str, object]) -> None:
-        self._keys = keys
-
-    def key_for(self, kid: str):
-        if kid not in self._keys:
-            raise InvalidToken(f"unknown signing key {kid!r}")
-        return self._keys[kid]
-
-
-class TokenVerifier:
-    def __init__(self, key_source, issuer: str, audience: str) -> None:
-        self.key_source = key_source
-        self.issuer = issuer
-        self.audience = audience
-
-    def verify(self, token: str) -> Principal:
-        try:
-            header = jwt.get_unverified_header(token)
-            if header.get("alg") not in ALGORITHMS:
-                raise InvalidToken(f"algorithm {header.get('alg')!r} is not accepted")
-            key = self.key_source.key_for(header.get("kid", ""))
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=ALGORITHMS,
-                issuer=self.issuer,
-                audience=self.audience,
-                options={"require": ["exp", "sub", "iss", "aud"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise InvalidToken(str(exc)) from exc
-        if claims.get("role") not in ROLES:
-            raise InvalidToken("token has no known role")
-        return Principal.from_claims(claims)
+__all__ = [
+    "ALGORITHMS",
+    "ROLES",
+    "InvalidToken",
+    "JwksKeySource",
+    "Principal",
+    "StaticKeySource",
+    "TokenVerifier",
+    "current_principal",
+    "require_roles",
+]
 
 
 def current_principal() -> Principal | None:

@@ -1,27 +1,31 @@
-"""Wiring shared by every service: settings -> engine -> sessions -> units of work -> Flask app."""
+"""Wiring shared by every service: settings -> engine -> sessions -> units of work.
+
+No web framework here: the relays, consumers and dispatcher build the same context without Flask. The Flask app
+around a context is services/common/app.py (``build_app``), which the APIs' entry points import.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, current_app
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import sessionmaker
 
-from services.common.auth import JwksKeySource, TokenVerifier, current_principal
 from services.common.bus import connection as bus
 from services.common.bus.outbox import OutboxMixin
-from services.common.bus.topology import CONSUMER_BINDINGS
 from services.common.call import Call, as_utc
 from services.common.db import make_engine, make_session_factory
-from services.common.metrics import init_metrics
 from services.common.runtime import BACKGROUND_PROCESSES, stale_heartbeat
 from services.common.settings import ServiceSettings
+from services.common.tokens import Principal
 from services.common.unit_of_work import UnitOfWork
-from services.common.web import create_service_app
+
+
+def _outside_a_request() -> Principal | None:
+    raise RuntimeError("ServiceContext.call() is for a request of an app built by build_app; use system_call()")
 
 
 @dataclass
@@ -32,6 +36,8 @@ class ServiceContext:
     outbox_model: type[OutboxMixin]
     # Injectable so tests and the demo can move time without sleeping.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The caller of the request being served: build_app (services/common/app.py) sets it to read the token.
+    current_principal: Callable[[], Principal | None] = field(default=_outside_a_request, repr=False)
     engine: Engine = field(init=False)
     session_factory: sessionmaker = field(init=False)
 
@@ -45,7 +51,7 @@ class ServiceContext:
     def call(self) -> Call:
         """The request's call (services/common/call.py): a fresh unit of work, the token's caller, the time now,
         and the clock to read again under a lock. Inside a request only."""
-        return Call(self.uow(), current_principal(), as_utc(self.clock()), clock=self.clock)
+        return Call(self.uow(), self.current_principal(), as_utc(self.clock()), clock=self.clock)
 
     def system_call(self) -> Call:
         """A call the platform makes itself (the CLI, a seed, a scheduled job): no caller, the time now."""
@@ -102,34 +108,3 @@ class ServiceContext:
                 yield "sscp_consumer_queue_depth", "Messages waiting for a consumer", {"queue": queue_name}, waiting
 
         return source
-
-
-def service_context() -> ServiceContext:
-    """The running app's context (inside a request)."""
-    return current_app.extensions["service_context"]
-
-
-def build_app(
-    context: ServiceContext,
-    title: str,
-    blueprints: Iterable[Blueprint],
-    config: dict | None = None,
-    token_verifier: TokenVerifier | None = None,
-    gauges: list | None = None,
-) -> Flask:
-    checks = [("database", context.check_database), ("bus", context.check_bus)]
-    app, _api = create_service_app(
-        context.settings.name, title, blueprints, checks, config, readiness_warnings=context.readiness_warnings()
-    )
-    own_queues = [queue for queue in CONSUMER_BINDINGS if queue.startswith(f"{context.settings.name}.")]
-    sources = [context.outbox_gauges, *(gauges or [])]
-    if own_queues:
-        sources.append(context.consumer_lag_gauges(own_queues))
-    init_metrics(app, context.settings.name, sources)
-    app.extensions["service_context"] = context
-    app.extensions["token_verifier"] = token_verifier or TokenVerifier(
-        JwksKeySource(context.settings.jwks_url),
-        issuer=context.settings.token_issuer,
-        audience=context.settings.token_audience,
-    )
-    return app

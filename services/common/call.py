@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from services.common.auth import Principal
+from services.common.tokens import Principal
 from services.common.unit_of_work import UnitOfWork
 
 

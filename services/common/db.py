@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
+
+# Every engine this process made, so that a forked child can let go of its parent's connections (after_fork).
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -15,9 +20,18 @@ def make_engine(url: str, **kwargs) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    _engines.add(engine)
+    return engine
+
+
+def after_fork() -> None:
+    """In a forked child (a gunicorn worker of a preloaded app): drop the pooled connections inherited from the
+    parent without closing them (they are the parent's sockets and files), so this process opens its own."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

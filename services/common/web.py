@@ -19,7 +19,6 @@ from werkzeug.routing import IntegerConverter
 
 from services.common import api_docs
 from services.common.errors import DomainError
-from services.common.outages import register_outage_handlers
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +251,9 @@ def create_service_app(
     app.before_request(_refuse_unknown_query_parameters(error_responses.query_parameters))
     app.before_request(_refuse_unreadable_json)
     _register_error_handlers(app)
+    # Imported here: it needs SQLAlchemy, which the portal (health_blueprint only, no database) never loads.
+    from services.common.outages import register_outage_handlers
+
     register_outage_handlers(app)  # database unreachable: 503 + Retry-After
     return app, api
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.bootstrap import ServiceContext
+from services.contracting.adapters import read_versions
 from services.contracting.adapters.document_store import DocumentStore
 from services.contracting.adapters.orm import OutboxMessage, ProcessedEvent
 from services.contracting.config import ContractingSettings, contracting_settings
@@ -20,6 +21,11 @@ class ContractingContext(ServiceContext):
 
     # The consumer's ledger of the registry events already applied (what makes a redelivery harmless).
     processed_event_model = ProcessedEvent
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Every session bumps the public views' version with the change (the read cache's contract).
+        read_versions.track(self.session_factory)
 
     @property
     def document_store(self) -> DocumentStore:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from services.common.auth import InvalidToken, TokenVerifier
 from services.common.bootstrap import ServiceContext
+from services.common.tokens import InvalidToken, TokenVerifier
 from services.registry.adapters import throttle_storage  # noqa: F401 (registers the log-in throttle's sqla+… stores)
-from services.registry.adapters.keys import KeyRing
 from services.registry.adapters.orm import OutboxMessage, User
-from services.registry.adapters.tokens import issue_access_token, session_start
 from services.registry.config import RegistrySettings, registry_settings
+
+if TYPE_CHECKING:
+    from services.registry.adapters.keys import KeyRing
+
+# The key ring and the token issuer (cryptography, PyJWT: ~20 MB) are imported where they are used: the registry's
+# API and CLI sign tokens, its outbox relay builds this context too and never does.
 
 
 @dataclass
@@ -21,11 +26,15 @@ class RegistryContext(ServiceContext):
 
     @property
     def key_ring(self) -> KeyRing:
+        from services.registry.adapters.keys import KeyRing
+
         return KeyRing(self.own_settings.keys_dir)
 
     def access_token(self, user: User, signed_in_at: datetime | None = None, ttl_seconds: int | None = None) -> str:
         """A signed access token for ``user``, valid for ``ttl_seconds`` (default: the configured TTL), with the
         current signing key; ``signed_in_at`` is a refreshed session's start (default: now, a fresh sign-in)."""
+        from services.registry.adapters.tokens import issue_access_token
+
         settings = self.settings
         ttl = self.own_settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
         return issue_access_token(
@@ -39,6 +48,8 @@ class RegistryContext(ServiceContext):
 
     def session_start(self, verified_token: str) -> datetime | None:
         """When the session of an already verified token began (its auth_time), for POST /auth/refresh."""
+        from services.registry.adapters.tokens import session_start
+
         return session_start(verified_token)
 
     def local_verifier(self) -> TokenVerifier:

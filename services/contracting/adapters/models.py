@@ -9,6 +9,7 @@ from services.contracting.adapters import (
     orm_public,
     orm_replicas,
     orm_tendering,
+    read_versions,
 )
 from services.contracting.adapters.base import Base
 
@@ -22,4 +23,5 @@ __all__ = [
     "orm_public",
     "orm_replicas",
     "orm_tendering",
+    "read_versions",
 ]

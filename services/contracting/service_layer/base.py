@@ -14,10 +14,10 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.common.auth import Principal
 from services.common.call import Call as CommonCall
 from services.common.call import as_utc
 from services.common.errors import NotFound
+from services.common.tokens import Principal
 from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Complaint
 from services.contracting.adapters.orm_tendering import Tender

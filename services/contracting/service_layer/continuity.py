@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from services.common.auth import Principal
 from services.common.errors import Conflict
+from services.common.tokens import Principal
 from services.contracting.adapters.orm_contracts import ContinuityAlert, Contract, TenderSuccession
 from services.contracting.adapters.orm_replicas import ProviderReplica
 from services.contracting.adapters.orm_tendering import Lot, Tender

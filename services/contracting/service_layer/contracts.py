@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
-from services.common.auth import Principal
 from services.common.errors import NotFound
+from services.common.tokens import Principal
 from services.contracting.adapters.orm_contracts import Contract, ContractVersion, Milestone, MonitoringReport
 from services.contracting.adapters.orm_tendering import Tender
 from services.contracting.domain import contracts as rules

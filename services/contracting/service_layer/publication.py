@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import ocdsmerge
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,9 @@ from services.contracting.adapters.repository import TenderRepository
 from services.contracting.domain import call_search, ocds
 from services.contracting.domain.canonical import sha256_of
 from services.contracting.domain.ocds_model import LotFacts, Provider, ReleaseContext, TenderFacts
+
+if TYPE_CHECKING:
+    import ocdsmerge
 from services.contracting.service_layer.base import utc
 
 FACTS_NEEDED = ("tender.published", "tender.amended", "tender.cancelled")
@@ -199,6 +202,9 @@ def _predecessor(session: Session, event_type: str, payload: dict) -> str | None
 
 @functools.cache
 def _merger() -> ocdsmerge.Merger:
+    # Imported on the first merge: the relay and the consumer build this context too and never merge (~10 MB).
+    import ocdsmerge
+
     # The release schema ships with the code: ocdsmerge would otherwise fetch it over the network.
     text = resources.files("services.contracting.domain").joinpath("ocds_release_schema_1_1_5.json").read_text("utf-8")
     return ocdsmerge.Merger(schema=json.loads(text))

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from services.common.pagination import Page, page_of
+from services.contracting.adapters import read_versions
 from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import tender_status
 from services.contracting.service_layer import tenders, views
-from services.contracting.service_layer.base import Call, deadlines, ocid
+from services.contracting.service_layer.base import Call, deadlines, ocid, utc
 
 # Every column: the response schema picks the ones it shows.
 COLUMNS = [column.key for column in Tender.__table__.columns]
@@ -43,6 +45,26 @@ def tender_page(call: Call, filters: dict, first: int, size: int) -> Page:
     with call.uow:
         page = page_of(call.uow.session, query.order_by(Tender.id.desc()), first, size)
         return Page(_views(call, call.uow.session, page.items), page.total)
+
+
+def tenders_version(engine: Engine) -> int:
+    """The version of everything a call's public view is built from (adapters/read_versions.py)."""
+    with engine.connect() as connection:
+        return read_versions.current_version(connection)
+
+
+def shown_until(call: Call, shown: list[dict], every_call: bool) -> datetime | None:
+    """Until when ``shown`` (views built at ``call.now``) stays what the clock alone makes it: the first
+    scheduled transition among them, or, when the selection itself depends on the status now
+    (``every_call``), the first deadline still ahead of any call."""
+    if every_call:
+        columns = [Tender.enquiry_end, Tender.submission_deadline, Tender.standstill_end]
+        with call.uow:
+            firsts = call.uow.session.execute(select(*[func.min(case((c > call.now, c))) for c in columns])).one()
+        ahead = [utc(moment) for moment in firsts if moment is not None]
+    else:
+        ahead = [view["next_transition"]["at"] for view in shown if view["next_transition"]]
+    return min(ahead, default=None)
 
 
 def invited_provider_ids(call: Call, tender_id: int) -> list[int]:

@@ -6,9 +6,9 @@ from dataclasses import asdict, fields
 
 from sqlalchemy import select
 
-from services.common.auth import Principal
 from services.common.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from services.common.reference_costs import call_year
+from services.common.tokens import Principal
 from services.common.unit_of_work import UnitOfWork
 from services.contracting.adapters.orm_tendering import Amendment, Criterion, Invitation, Lot, Tender
 from services.contracting.domain import bids as bid_rules

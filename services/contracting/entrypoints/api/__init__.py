@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+# The OCDS merger (service_layer/publication.py imports it on the first release, so that the relay and the consumer
+# never load it): the API publishes releases, and loads it with the app so gunicorn's preloaded workers share it.
+import ocdsmerge  # noqa: F401
 from flask import Flask
 
-from services.common.bootstrap import build_app
+from services.common.app import build_app
 from services.contracting.bootstrap import bootstrap
 from services.contracting.entrypoints.api import (
     audit,

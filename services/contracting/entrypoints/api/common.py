@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from services.common.app import service_context
 from services.common.auth import current_principal
-from services.common.bootstrap import service_context
 from services.contracting.config import ContractingSettings
 from services.contracting.service_layer.base import Call, utc
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.common.app import service_context
 from services.common.auth import current_principal, require_roles
-from services.common.bootstrap import service_context
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas_contracts import (
     ContractEditSchema,

@@ -16,8 +16,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from services.common.app import service_context
 from services.common.auth import require_roles
-from services.common.bootstrap import service_context
 from services.common.web import documents_errors
 from services.contracting.domain import documents as rules
 from services.contracting.entrypoints.api.common import make_call, own_settings

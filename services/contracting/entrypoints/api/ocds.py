@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.common.bootstrap import service_context
+from services.common.app import service_context
 from services.contracting.entrypoints.api.schemas_public import RecordQuerySchema, ReleasesQuerySchema
 from services.contracting.service_layer import feed as published
 

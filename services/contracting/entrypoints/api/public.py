@@ -7,7 +7,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.common.bootstrap import service_context
+from services.common.app import service_context
 from services.common.pagination import answer_page
 from services.contracting.entrypoints.api.schemas_competition import RankingSchema
 from services.contracting.entrypoints.api.schemas_public import (

@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from services.common.app import service_context
 from services.common.auth import require_roles
-from services.common.bootstrap import service_context
 from services.contracting.service_layer.eligibility import replicated_provider
 
 blp = Blueprint("replica", __name__, description="The eligibility replica fed by registry events")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.common.app import service_context
 from services.common.auth import current_principal, require_roles
-from services.common.bootstrap import service_context
 from services.common.pagination import answer_page
+from services.contracting.entrypoints.api import public_reads
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas import (
     AmendmentCreateSchema,
@@ -24,6 +25,7 @@ from services.contracting.service_layer import tender_views, tenders
 from services.contracting.service_layer.eligibility import eligible_provider_ids
 
 blp = Blueprint("tenders", __name__, description="Calls for social services")
+LISTING, ONE = TenderSchema(many=True), TenderSchema()
 
 
 def tender_view(tender) -> dict:
@@ -39,7 +41,16 @@ class Tenders(MethodView):
     def get(self, filters, pagination_parameters):
         """Published calls (public); an authority also sees its own drafts"""
         first, size = pagination_parameters.first_item, pagination_parameters.page_size
-        return answer_page(tender_views.tender_page(make_call(), filters, first, size), pagination_parameters)
+        if not public_reads.shared():
+            return answer_page(tender_views.tender_page(make_call(), filters, first, size), pagination_parameters)
+
+        def build(call):
+            page = tender_views.tender_page(call, filters, first, size)
+            return page.items, page.total, tender_views.shown_until(call, page.items, "status" in filters)
+
+        key = ("tenders", tuple(sorted(filters.items())), first, size)
+        response, pagination_parameters.item_count = public_reads.answer(key, LISTING, build)
+        return response
 
     @require_roles("authority")
     @blp.arguments(TenderCreateSchema)
@@ -54,7 +65,14 @@ class TenderById(MethodView):
     @blp.response(200, TenderSchema)
     def get(self, tender_id):
         """One call with its lots, criteria and computed next_check"""
-        return tender_view(tenders.get_tender(service_context().uow(), tender_id, current_principal()))
+        if not public_reads.shared():
+            return tender_view(tenders.get_tender(service_context().uow(), tender_id, current_principal()))
+
+        def build(call):
+            view = tender_views.tender_view(call, tenders.get_tender(call.uow, tender_id, call.principal))
+            return view, None, tender_views.shown_until(call, [view], every_call=False)
+
+        return public_reads.answer(("tender", tender_id), ONE, build)[0]
 
 
 @blp.route("/tenders/<int:tender_id>/publish")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.common.bootstrap import build_app
+from services.common.app import build_app
 from services.notifications.bootstrap import bootstrap
 from services.notifications.config import OPTIONS
 from services.notifications.entrypoints.api import contacts, deliveries, inbox, preferences, webhooks

@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from services.common.app import service_context
 from services.common.auth import require_roles
-from services.common.bootstrap import service_context
 from services.common.errors import Invalid
 from services.notifications.entrypoints.api.schemas import DISTRICT_CODE, ContactSchema, ContactUpdateSchema
 from services.notifications.service_layer import contacts

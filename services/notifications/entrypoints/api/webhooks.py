@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.common.app import service_context
 from services.common.auth import require_roles
-from services.common.bootstrap import service_context
 from services.common.errors import Forbidden
 from services.notifications.entrypoints.api.access import webhook_owner
 from services.notifications.entrypoints.api.schemas import (

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask import Flask, jsonify
 
+from services.common.app import build_app
 from services.common.auth import TokenVerifier
-from services.common.bootstrap import build_app
 from services.registry.bootstrap import bootstrap
 from services.registry.entrypoints.api import (
     accreditations,

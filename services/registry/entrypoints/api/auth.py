@@ -6,8 +6,8 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from services.common.app import service_context
 from services.common.auth import ROLES, current_principal, require_roles
-from services.common.bootstrap import service_context
 from services.common.web import ErrorSchema
 from services.registry.entrypoints.api.schemas import LoginSchema, TokenSchema
 from services.registry.service_layer import handlers, sessions
