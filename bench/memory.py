@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import traceback
 from pathlib import Path
 
 from bench.common import PYTHON, ROOT, Figure, progress
 from bench.modes import PRODUCTION, Mode
-from bench.round import _stop, environment
+from bench.round import environment, run_child
 from bench.runner import run_each_mode, standalone_main
 
 GOAL_MB = 800.0
@@ -68,20 +67,9 @@ def run_mode(mode: Mode, bound: float) -> tuple[list[Figure], list[str]]:
     result_path = mode.workdir / "memory-result.json"
     progress(f"{mode.name}: the demo round on the platform as `sscp demo --once` starts it (bound {bound:.0f} s)")
     argv = [PYTHON, "-m", "bench.memory", "drive", mode.name, str(result_path)]
-    child = subprocess.Popen(argv, env=env, cwd=ROOT)
-    try:
-        child.wait(bound)
-    except subprocess.TimeoutExpired:
-        progress(f"{mode.name}: the demo round still running after {bound:.0f} s: stopping it")
-        _stop(child)
-    except KeyboardInterrupt:
-        _stop(child)
-        raise
-    if not result_path.exists():
-        return [], [f"{mode.name}: the demo driver exited ({child.returncode}) without a result"]
-    result = json.loads(result_path.read_text())
+    result = run_child(mode, "the demo round", argv, env, result_path, bound)
     problems = [f"{mode.name}: {problem}" for problem in result["problems"]]
-    processes = result["processes"]
+    processes = result.get("processes", [])
     if not processes:
         return [], problems or [f"{mode.name}: no process was measured"]
     print_processes(mode.name, processes, failed=bool(problems))

@@ -25,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from bench.common import (
     PYTHON,
@@ -154,17 +155,23 @@ def drive(mode: Mode, phase: str, config: dict, env: dict[str, str], timeout: fl
     result_path = mode.workdir / f"{phase}-result.json"
     config_path.write_text(json.dumps(config))
     argv = [PYTHON, "-m", "bench.round_driver", phase, str(config_path), str(result_path)]
+    return run_child(mode, phase, argv, env, result_path, timeout)
+
+
+def run_child(mode: Mode, label: str, argv: list[str], env: dict[str, str], result_path: Path, timeout: float) -> dict:
+    """Run one phase's process until it exits or ``timeout`` passes (then SIGTERM, which stops the platform it
+    started); the JSON it wrote to ``result_path``, or its problem."""
     child = subprocess.Popen(argv, env=env, cwd=ROOT)
     try:
         child.wait(timeout)
     except subprocess.TimeoutExpired:
-        progress(f"{mode.name}: {phase} still running after {timeout:.0f} s: stopping it")
+        progress(f"{mode.name}: {label} still running after {timeout:.0f} s: stopping it")
         _stop(child)
     except KeyboardInterrupt:
         _stop(child)
         raise
     if not result_path.exists():
-        return {"problems": [f"{phase} exited ({child.returncode}) without a result"]}
+        return {"problems": [f"{label} exited ({child.returncode}) without a result"]}
     return json.loads(result_path.read_text())
 
 
