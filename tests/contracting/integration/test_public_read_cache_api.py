@@ -58,3 +58,14 @@ def test_an_authority_still_sees_its_own_draft_and_the_public_never_does(driver)
     assert draft["id"] in [t["id"] for t in own]
     assert driver.client.get(f"/api/v1/tenders/{draft['id']}").status_code == 404
     assert listing(driver).status_code == 200 and draft["id"] not in [t["id"] for t in listing(driver).json]
+
+
+def test_a_bid_leaves_the_public_version_alone_so_bids_never_queue_on_its_row(driver):
+    from services.contracting.service_layer.tender_views import tenders_version
+
+    tender = driver.publish()
+    engine = driver.app.extensions["service_context"].engine
+    before = tenders_version(engine)
+    driver.clock.now = datetime.fromisoformat(tender["enquiry_end"]) + timedelta(seconds=1)
+    assert driver.bid(5).status_code == 201  # the conftest's first bidder
+    assert tenders_version(engine) == before
