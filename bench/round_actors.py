@@ -205,23 +205,21 @@ def _wait_for_replica(http: Http, operator: str, provider_id: int, timeout: floa
 def publish(http: Http, call: Call, enquiry_seconds: float, tendering_seconds: float) -> None:
     """The authority drafts the call, publishes it and seats its committee of three."""
     for attempt in range(1, 4):
-        draft = _draft(http, call, enquiry_seconds, tendering_seconds)
-        published = draft.get("refused") or http.call(
-            "POST", "contracting", f"/tenders/{draft['id']}/publish", call.authority, ok=(200, 422)
-        )
-        if published.status_code == 200:
+        answer = _draft_and_publish(http, call, enquiry_seconds, tendering_seconds)
+        if answer.status_code == 200:
             break
         # Under load the draft can take longer than the slack to reach publication, leaving an enquiry period
         # shorter than the minimum: as a person would, the authority drafts it again with dates from now.
-        if attempt == 3 or "enquiry_end" not in published.json().get("errors", {}):
-            _expect(published, (200,), f"drafting and publishing as {call.authority}")
-    call.tender = published.json()
+        if attempt == 3 or "enquiry_end" not in answer.json().get("errors", {}):
+            _expect(answer, (200,), f"drafting and publishing as {call.authority}")
+    call.tender = answer.json()
     call.marks["published"] = datetime.fromisoformat(call.tender["published_at"])
-    path = f"/tenders/{draft['id']}/committee"
+    path = f"/tenders/{call.tender['id']}/committee"
     http.call("POST", "contracting", path, call.authority, json={"evaluators": call.committee})
 
 
-def _draft(http: Http, call: Call, enquiry_seconds: float, tendering_seconds: float) -> dict:
+def _draft_and_publish(http: Http, call: Call, enquiry_seconds: float, tendering_seconds: float) -> httpx.Response:
+    """The publication's answer, or the draft's refusal (422) when its periods were already too short."""
     started = now()
     enquiry_end = started + timedelta(seconds=enquiry_seconds) + PERIOD_SLACK
     body = {
@@ -247,7 +245,9 @@ def _draft(http: Http, call: Call, enquiry_seconds: float, tendering_seconds: fl
         "committee_size": 3,
     }
     drafted = http.call("POST", "contracting", "/tenders", call.authority, ok=(201, 422), json=body)
-    return drafted.json() if drafted.status_code == 201 else {"refused": drafted}
+    if drafted.status_code == 422:
+        return drafted
+    return http.call("POST", "contracting", f"/tenders/{drafted.json()['id']}/publish", call.authority, ok=(200, 422))
 
 
 def bid(http: Http, call: Call) -> None:

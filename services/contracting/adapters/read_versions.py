@@ -32,8 +32,7 @@ def track(session_factory: sessionmaker) -> None:
     """Make every session of ``session_factory`` bump the tenders' version when it commits a watched change."""
     event.listen(session_factory, "before_flush", _note_changes)
     event.listen(session_factory, "before_commit", _bump_if_changed)
-    event.listen(session_factory, "after_rollback", _forget)
-    event.listen(session_factory, "after_commit", _forget)
+    event.listen(session_factory, "after_rollback", _forget)  # a failed commit's note must not reach the next one
 
 
 _CURRENT = select(ReadVersion.version).where(ReadVersion.name == TENDERS)
