@@ -18,11 +18,12 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 errorlog = "-"
 # Refuse giant headers early; bodies are limited by each app (MAX_CONTENT_LENGTH).
 limit_request_line = 8190
-# GUNICORN_PRELOAD_APP=1: the master imports and builds the app once and the workers are forked from it, sharing
-# those pages instead of each importing its own copy (issue 21: ~100 MB of PSS over the four APIs in the demo);
-# post_fork below gives each worker its own database connections. Off until the demo round has been seen to pass
-# with it on a quiet machine (bench/README.md, memory).
-preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "0") == "1"
+# The master imports and builds the app once and the workers are forked from it, sharing those pages instead of
+# each importing its own copy (issue 21: ~60 MB of PSS over the four APIs in the demo, measured on a quiet machine
+# where the demo round passed with it, bench/README.md); post_fork below gives each worker its own database
+# connections. The price: a HUP reloads the workers but not the code (restart the process to deploy new code).
+# GUNICORN_PRELOAD_APP=0 turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "1") == "1"
 
 # Workers share one Prometheus directory, so /metrics sums every worker's request histograms. Set here, when the
 # master reads this file: a preloaded app imports prometheus_client (which reads it once) before on_starting runs.

@@ -52,10 +52,18 @@ def consume(service: str) -> None:
 @click.argument("service", type=click.Choice(["notifications"]))
 def dispatch(service: str) -> None:
     """Run SERVICE's dispatcher: send due e-mail, inbox notices and webhooks, and bundle digests."""
-    from services.common.runtime import Heartbeat, StopFlag
-    from services.notifications.entrypoints.dispatcher import run_dispatcher
+    from services.processes import run_dispatcher
 
-    run_dispatcher(StopFlag(Heartbeat(f"{service}-dispatcher")))
+    run_dispatcher(service)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICE_NAMES))
+def background(service: str) -> None:
+    """Run all of SERVICE's loops in one process: its relay, its consumer and (notifications) its dispatcher."""
+    from services.processes import run_background
+
+    run_background(service)
 
 
 @main.command()

@@ -1,10 +1,17 @@
-"""The long-running processes other than the APIs: outbox relays, consumers and the flow bridge."""
+"""The long-running processes other than the APIs: outbox relays, consumers, the dispatcher and the flow bridge.
+
+Each loop can run as a process of its own (`sscp relay|consume|dispatch`, one container each in docker-compose.yml,
+scaled apart) or with the other loops of its service in one process (`sscp background SERVICE`, deploy/Procfile*:
+one interpreter per service on one machine instead of one per loop, ~45 MB each; issue 21).
+"""
 
 from __future__ import annotations
 
 import logging
-import signal
+import sys
+import threading
 import time
+from collections.abc import Callable
 
 from kombu import Connection
 
@@ -12,7 +19,7 @@ from services.common.bootstrap import ServiceContext
 from services.common.bus import connection as bus
 from services.common.bus.consumer import EventConsumer
 from services.common.bus.outbox import OutboxRelay
-from services.common.runtime import Heartbeat, StopFlag
+from services.common.runtime import BACKGROUND_PROCESSES, Heartbeat, StopFlag, name_component_thread
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +54,83 @@ def build_consumer(name: str, context: ServiceContext, connection: Connection) -
 
 def run_relay(name: str) -> None:
     context = service_context(name)
-    stop = StopFlag(Heartbeat(f"{name}-relay"))
+    relay_loop(name, context, StopFlag(Heartbeat(f"{name}-relay")))
+
+
+def run_consumer(name: str) -> None:
+    context = service_context(name)
+    consumer_loop(name, context, StopFlag(Heartbeat(CONSUMER_PROCESS_NAMES[name])))
+
+
+def run_dispatcher(name: str) -> None:
+    dispatcher_loop(name, service_context(name), StopFlag(Heartbeat(f"{name}-dispatcher")))
+
+
+def run_background(name: str) -> None:
+    """Every loop that serves NAME in the background (runtime.BACKGROUND_PROCESSES), one thread each, in this
+    process: one SIGTERM stops them all after their current unit of work; each beats its own heartbeat, so
+    /readyz and `sscp health heartbeat` see each loop as before. A loop that ends on its own takes the process
+    down with it (exit 1), and the supervisor starts all of them again: nothing half-alive goes on running."""
+    context = service_context(name)
+    stop = StopFlag()
+    threads = []
+    for loop_name in BACKGROUND_PROCESSES[name]:
+        loop = _LOOPS[loop_name.removeprefix(f"{name}-")]
+        args = (loop, name, context, stop.for_loop(Heartbeat(loop_name)))
+        thread = threading.Thread(target=_run_loop, args=args, daemon=True)
+        name_component_thread(thread, loop_name)
+        threads.append(thread)
+        thread.start()
+    log.info("%s: %s running in one process", name, ", ".join(t.name for t in threads))
+    while not stop.wait(1.0):
+        ended = [t.name for t in threads if not t.is_alive()]
+        if ended:
+            log.error("%s ended on its own (its log says why): stopping the others so the process restarts", ended)
+            stop.set()
+            _join(threads)
+            sys.exit(1)
+    _join(threads)
+
+
+def _run_loop(loop: Callable[[str, ServiceContext, StopFlag], None], *args) -> None:
+    try:
+        loop(*args)
+    except Exception:  # logged here, in the loop's own name; run_background sees the thread end and exits 1
+        log.exception("stopped by an error it could not retry")
+
+
+def _join(threads: list[threading.Thread], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def relay_loop(name: str, context: ServiceContext, stop: StopFlag) -> None:
     connection = bus.connect(context.settings.bus_url)
     relay = OutboxRelay(context.session_factory, context.outbox_model, connection)
     log.info("%s outbox relay publishing to %s", name, _safe(context.settings.bus_url))
     relay.run(should_stop=stop)
 
 
-def run_consumer(name: str) -> None:
-    context = service_context(name)
+def consumer_loop(name: str, context: ServiceContext, stop: StopFlag) -> None:
     url = context.settings.bus_url
-    _run(build_consumer(name, context, bus.connect(url)), CONSUMER_PROCESS_NAMES[name], url)
+    _consume(build_consumer(name, context, bus.connect(url)), stop, url)
+
+
+def dispatcher_loop(name: str, context: ServiceContext, stop: StopFlag) -> None:
+    from services.notifications.entrypoints.dispatcher import run_dispatcher as dispatch
+
+    if name != "notifications":
+        raise ValueError(f"{name!r} has no dispatcher; notifications has")
+    dispatch(stop, context)
+
+
+_LOOPS: dict[str, Callable[[str, ServiceContext, StopFlag], None]] = {
+    "relay": relay_loop,
+    "consumer": consumer_loop,
+    "worker": consumer_loop,  # notifications' consumer: its deliveries worker
+    "dispatcher": dispatcher_loop,
+}
 
 
 def run_bridge() -> None:
@@ -67,17 +140,10 @@ def run_bridge() -> None:
 
     keep_reviving_stuck_runs()  # runs a dying runner, worker or server left PENDING or CRASHED (flows/stage_watch.py)
     url = bus_url()
-    _run(EventConsumer(bus.connect(url), QUEUE, start_stage_run), "flow-bridge", url)
+    _consume(EventConsumer(bus.connect(url), QUEUE, start_stage_run), StopFlag(Heartbeat("flow-bridge")), url)
 
 
-def _run(consumer: EventConsumer, process_name: str, url: str) -> None:
-    def stop(_signum, _frame) -> None:
-        # ConsumerMixin checks should_stop between messages: the current one finishes and is acked first.
-        consumer.should_stop = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    heartbeat = Heartbeat(process_name)
+def _consume(consumer: EventConsumer, stop: StopFlag, url: str) -> None:
     tidy = BrokerlessQueueTidy(url, consumer.queue_name) if bus.is_brokerless(url) else None
     if tidy:
         tidy.restore()
@@ -85,7 +151,10 @@ def _run(consumer: EventConsumer, process_name: str, url: str) -> None:
     def between_messages() -> None:
         # kombu's ConsumerMixin calls on_iteration at least once a second (each drain_events timeout), never
         # while a message is being handled: every message it delivered has been acked (or requeued) by then.
-        heartbeat.beat()
+        # The stop flag's check is the loop's heartbeat; ConsumerMixin stops at its next turn once it is set,
+        # so the current message finishes and is acked first.
+        if stop():
+            consumer.should_stop = True
         if tidy:
             tidy.purge_now_and_then()
 

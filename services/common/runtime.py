@@ -22,7 +22,7 @@ class JsonLogFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "process": os.environ.get("PROCESS_NAME", record.processName),
+            "process": who_logged(record) or record.processName,
         }
         for key in ("event_id", "event_type", "ocid", "flow_run_id"):
             if getattr(record, key, None) is not None:
@@ -38,9 +38,31 @@ def configure_logging() -> None:
         handler.setFormatter(JsonLogFormatter())
     else:
         # Every process writes into one log in the embedded mode: its name says whose line it is.
-        process = f"{os.environ['PROCESS_NAME']} " if os.environ.get("PROCESS_NAME") else ""
-        handler.setFormatter(logging.Formatter(f"%(asctime)s {process}%(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(_name_the_writer)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(who)s%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), handlers=[handler], force=True)
+
+
+# Threads named after a long-running loop (``sscp background``: a service's relay, consumer and dispatcher in one
+# process) sign their own log lines, so a line says which loop wrote it, as it did when each was a process.
+_COMPONENT_THREADS: set[str] = set()
+
+
+def name_component_thread(thread: threading.Thread, name: str) -> None:
+    thread.name = name
+    _COMPONENT_THREADS.add(name)
+
+
+def who_logged(record: logging.LogRecord) -> str | None:
+    if record.threadName in _COMPONENT_THREADS:
+        return record.threadName
+    return os.environ.get("PROCESS_NAME")
+
+
+def _name_the_writer(record: logging.LogRecord) -> bool:
+    who = who_logged(record)
+    record.who = f"{who} " if who else ""
+    return True
 
 
 class Heartbeat:
@@ -106,11 +128,22 @@ class StopFlag:
     Each check is also the loop's heartbeat, when it has one: a loop that checks is a loop that turns.
     """
 
-    def __init__(self, heartbeat: Heartbeat | None = None) -> None:
-        self._event = threading.Event()
+    def __init__(self, heartbeat: Heartbeat | None = None, _shared: threading.Event | None = None) -> None:
         self._heartbeat = heartbeat
+        if _shared is not None:
+            self._event = _shared
+            return
+        self._event = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
+
+    def for_loop(self, heartbeat: Heartbeat) -> StopFlag:
+        """The same flag for another loop of this process, beating that loop's own heartbeat (one signal stops
+        every loop; each loop's heartbeat says whether that loop still turns)."""
+        return StopFlag(heartbeat, _shared=self._event)
+
+    def set(self) -> None:
+        self._event.set()
 
     def _on_signal(self, signum, _frame) -> None:
         logging.getLogger(__name__).info("received %s, stopping after the current unit of work", signum)

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from services.common.runtime import BACKGROUND_PROCESSES
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
@@ -347,8 +349,11 @@ def test_every_process_of_the_embedded_procfiles_runs_as_a_compose_service_that_
     compose_names = {"registry": "registry-api", "contracting": "contracting-api", "prefect": "prefect-server"}
     compose_names |= {"notifications": "notifications-api", "flow-runner": "prefect-worker"}
     for name in procfile_names:
-        service = all_services[compose_names.get(name, name)]
-        assert str(service["restart"]) in ("unless-stopped", "always", "on-failure"), name
+        # `sscp background SERVICE` runs on one machine what compose runs as one container per loop
+        loops = BACKGROUND_PROCESSES[name.removesuffix("-background")] if name.endswith("-background") else (name,)
+        for loop in loops:
+            service = all_services[compose_names.get(loop, loop)]
+            assert str(service["restart"]) in ("unless-stopped", "always", "on-failure"), loop
 
 
 def test_every_long_running_service_is_health_checked_or_waits_for_healthy_dependencies():

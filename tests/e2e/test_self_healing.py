@@ -32,10 +32,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # a whole demo round,
 KINDS = {
     "api-gunicorn-master": {"embedded": "contracting", "production": "contracting"},
     "portal-gunicorn-master": {"embedded": "portal", "production": "portal"},
-    "outbox-relay": {"embedded": "contracting-relay", "production": "contracting-relay"},
-    "consumer": {"embedded": "contracting-consumer", "production": "contracting-consumer"},
-    "notifications-worker": {"embedded": "notifications-worker", "production": "notifications-worker"},
-    "dispatcher": {"embedded": "notifications-dispatcher", "production": "notifications-dispatcher"},
+    # `sscp background`: a service's relay, consumer and dispatcher, one thread each in one process (deploy/Procfile)
+    "outbox-relay": {"embedded": "registry-background", "production": "registry-background"},
+    "relay-and-consumer": {"embedded": "contracting-background", "production": "contracting-background"},
+    "relay-worker-and-dispatcher": {"embedded": "notifications-background", "production": "notifications-background"},
     "flow-bridge": {"embedded": "flow-bridge", "production": "flow-bridge"},
     "flow-runner-or-worker": {"embedded": "flow-runner", "production": "prefect-worker"},
     # A run whose process the runner or worker starts while the server is down dies on its first request and is

@@ -14,7 +14,7 @@ from services.common.settings import PLATFORM_VARIABLES
 
 WEB_ONLY = ("flask", "marshmallow", "flask_smorest", "werkzeug", "apispec")
 
-# What `sscp relay|consume|dispatch|bridge` does before its loop starts (services/cli.py, services/processes.py).
+# What `sscp relay|consume|dispatch|background|bridge` does before its loops start (services/processes.py).
 ENTRY_POINTS = {
     "registry-relay": "from services.processes import service_context; service_context('registry')",
     "contracting-relay": "from services.processes import service_context; service_context('contracting')",
@@ -25,6 +25,10 @@ ENTRY_POINTS = {
     "build_consumer('notifications', service_context('notifications'), kombu.Connection('memory://'))",
     "notifications-dispatcher": "from services.notifications.entrypoints.dispatcher import run_dispatcher; "
     "from services.notifications.bootstrap import bootstrap; bootstrap().channels()",
+    # its relay, worker and dispatcher in one process: the union of the three above
+    "notifications-background": "from services.processes import build_consumer, service_context; import kombu; "
+    "import services.notifications.entrypoints.dispatcher; c = service_context('notifications'); "
+    "build_consumer('notifications', c, kombu.Connection('memory://')); c.channels()",
     "flow-bridge": "import services.processes; from flows.bridge import QUEUE, start_stage_run; "
     "from flows.stage_watch import keep_reviving_stuck_runs",
 }

@@ -29,12 +29,9 @@ PROCESSES = (
     "contracting",
     "notifications",
     "portal",
-    "registry-relay",
-    "contracting-relay",
-    "notifications-relay",
-    "contracting-consumer",
-    "notifications-worker",
-    "notifications-dispatcher",
+    "registry-background",
+    "contracting-background",
+    "notifications-background",
 )
 
 
