@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common.bus.envelope import Envelope
+from services.common.migrations import upgrade
 from services.common.reference_data import SERVICE_TYPES
 from services.contracting.adapters.orm import OutboxMessage
 from services.contracting.entrypoints.api import create_app
@@ -199,6 +200,26 @@ def migrated_template(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("contracting-template")
     migrated_sqlite_url("contracting", directory)
     return directory / "contracting.sqlite"
+
+
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def app_on(url: str, bus_url: str, token_mint, clock):
+    app = create_app({"DATABASE_URL": url, "BUS_URL": bus_url}, token_verifier=token_mint.verifier, clock=clock)
+    seed_market(app)
+    return app
+
+
+@pytest.fixture(params=DATABASES)
+def any_database_url(request, tmp_path, migrated_template):
+    """Contracting's migrated database, once of each kind the service runs on."""
+    if request.param == "sqlite":
+        shutil.copy(migrated_template, tmp_path / "contracting.sqlite")
+        return f"sqlite:///{tmp_path / 'contracting.sqlite'}"
+    url = request.getfixturevalue("postgres_database")
+    upgrade("contracting", url)
+    return url
 
 
 @pytest.fixture

@@ -49,8 +49,7 @@ def tender_page(call: Call, filters: dict, first: int, size: int) -> Page:
 
 def tenders_version(engine: Engine) -> int:
     """The version of everything a call's public view is built from (adapters/read_versions.py)."""
-    with engine.connect() as connection:
-        return read_versions.current_version(connection)
+    return read_versions.tenders_version(engine)
 
 
 def shown_until(call: Call, shown: list[dict], every_call: bool) -> datetime | None:

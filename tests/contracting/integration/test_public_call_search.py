@@ -5,7 +5,6 @@ existed found by it after the upgrade. The search runs on SQLite and on PostgreS
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -14,33 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy import create_engine
 
 from services.common.migrations import upgrade
-from services.contracting.entrypoints.api import create_app
-from tests.contracting.conftest import START, Driver, seed_market
+from tests.contracting.conftest import DATABASES, START, Driver, app_on
 
-DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 LOT = {"title": "Sectorul Centru", "places": 40, "duration_months": 12}
 
 
-def app_on(url: str, bus_url: str, token_mint, clock):
-    app = create_app({"DATABASE_URL": url, "BUS_URL": bus_url}, token_verifier=token_mint.verifier, clock=clock)
-    seed_market(app)
-    return app
-
-
-@pytest.fixture(params=DATABASES)
-def database_url(request, tmp_path, migrated_template):
-    """The migrated database of each kind the service runs on."""
-    if request.param == "sqlite":
-        shutil.copy(migrated_template, tmp_path / "contracting.sqlite")
-        return f"sqlite:///{tmp_path / 'contracting.sqlite'}"
-    url = request.getfixturevalue("postgres_database")
-    upgrade("contracting", url)
-    return url
-
-
 @pytest.fixture
-def search(database_url, brokerless_bus_url, token_mint, clock, tokens):
-    app = app_on(database_url, brokerless_bus_url, token_mint, clock)
+def search(any_database_url, brokerless_bus_url, token_mint, clock, tokens):
+    app = app_on(any_database_url, brokerless_bus_url, token_mint, clock)
     yield Driver(app, clock, tokens)
     app.extensions["service_context"].engine.dispose()
 

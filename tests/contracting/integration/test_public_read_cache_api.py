@@ -1,11 +1,26 @@
 """The public listing and a call's page come from the read cache, and never show what has changed since
-(issue 21): a publication, an amendment, a complaint or the clock passing a deadline show at once."""
+(issue 21): a publication, an amendment, a complaint or the clock passing a deadline show at once. On SQLite and on
+PostgreSQL, where the version is known from LISTEN/NOTIFY (services/common/version_watch.py)."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
+import psycopg
+import pytest
+
+from services.common import version_watch
+from services.contracting.adapters import read_versions
 from services.contracting.adapters.orm_tendering import Tender
+from tests.contracting.conftest import Driver, app_on
+
+
+@pytest.fixture
+def driver(any_database_url, brokerless_bus_url, token_mint, clock, tokens):
+    app = app_on(any_database_url, brokerless_bus_url, token_mint, clock)
+    yield Driver(app, clock, tokens)
+    app.extensions["service_context"].engine.dispose()
 
 
 def listing(driver, **params):
@@ -69,3 +84,31 @@ def test_a_bid_leaves_the_public_version_alone_so_bids_never_queue_on_its_row(dr
     driver.clock.now = datetime.fromisoformat(tender["enquiry_end"]) + timedelta(seconds=1)
     assert driver.bid(5).status_code == 201  # the conftest's first bidder
     assert tenders_version(engine) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("any_database_url", ["postgres"], indirect=True)
+def test_a_change_committed_by_another_process_shows_once_its_notification_arrives(driver, any_database_url):
+    tender = driver.publish()
+    engine = driver.app.extensions["service_context"].engine
+    watch = version_watch.watch(engine, read_versions.CHANNEL, read_versions._read_with_psycopg)
+    assert listing(driver).json[0]["title"] != "Retitled"
+    assert eventually(lambda: watch.current() is not None)  # readers take the version from memory now
+
+    # Another process (an operator's script, another API replica) retitles the call: its commit bumps and notifies.
+    with psycopg.connect(any_database_url) as other:
+        other.execute("UPDATE tenders SET title = 'Retitled' WHERE id = %s", (tender["id"],))
+        version = other.execute("UPDATE read_versions SET version = version + 1 RETURNING version").fetchone()[0]
+        other.execute("SELECT pg_notify(%s, %s)", (read_versions.CHANNEL, str(version)))
+
+    assert eventually(lambda: listing(driver).json[0]["title"] == "Retitled", seconds=1.0)
+    assert driver.client.get(driver.url).json["title"] == "Retitled"
+
+
+def eventually(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return bool(condition())
