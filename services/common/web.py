@@ -13,11 +13,11 @@ from apispec import BasePlugin
 from flask import Blueprint, Flask, jsonify, request
 from flask_smorest import Api, abort
 from flask_smorest.pagination import PaginationMetadataSchema as PAGE_META
-from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from services.common import api_docs
+from services.common.blueprint import MAX_PAGE
 from services.common.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,6 @@ ReadinessWarning = tuple[str, Callable[[], str | None]]
 # The largest id a path, query or body may carry: ids are 32-bit INTEGER columns on PostgreSQL, so a bigger
 # number can name nothing and must be refused at the edge (404/422) before it reaches the database as a 500.
 MAX_ID = 2**31 - 1
-# flask-smorest leaves ``?page=`` unbounded; (page - 1) * page_size becomes a SQL OFFSET that overflows the driver.
-MAX_PAGE = 1_000_000
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 # Where webargs says a schema error was found; the error body keys errors by field and names the location apart.
@@ -94,17 +92,6 @@ class BoundedIntConverter(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
-class BoundedPaginationParser(FlaskParser):
-    """Parses ``?page=&page_size=`` as flask-smorest does, then refuses a page number beyond MAX_PAGE (422)."""
-
-    def parse(self, argmap, req=None, **kwargs):
-        parameters = super().parse(argmap, req, **kwargs)
-        if getattr(parameters, "page", 0) > MAX_PAGE:
-            message = f"must be at most {MAX_PAGE}"
-            abort(422, message=f"page {message}", messages={"query": {"page": [message]}})
-        return parameters
 
 
 class ErrorResponsesPlugin(BasePlugin):
@@ -241,10 +228,7 @@ def create_service_app(
     )
     api.ma_plugin.converter.add_attribute_function(_numbers_as_sent)
     api.ma_plugin.converter.add_attribute_function(api_docs.describe_from_glossary)
-    pagination_parser = BoundedPaginationParser()
     for blueprint in blueprints:
-        # Read by flask-smorest's paginate() wrapper at request time, so an instance attribute is enough.
-        blueprint.PAGINATION_ARGUMENTS_PARSER = pagination_parser
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.register_blueprint(health_blueprint(list(readiness_checks), list(readiness_warnings)))
     app.register_blueprint(api_docs.swagger_ui_assets())

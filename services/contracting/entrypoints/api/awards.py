@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas import ReasonSchema, TenderSchema
 from services.contracting.entrypoints.api.schemas_competition import AwardSchema, RankingSchema

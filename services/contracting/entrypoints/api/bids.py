@@ -5,9 +5,9 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.common.web import documents_errors
 from services.contracting.entrypoints.api.common import EVERY_ROLE, make_call
 from services.contracting.entrypoints.api.schemas_competition import (

@@ -5,10 +5,10 @@ sides, cancelled or terminated with a reason, and expired by the due-transition 
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
 from services.common.auth import current_principal, require_roles
+from services.common.blueprint import Blueprint
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.schemas_contracts import (
     ContractEditSchema,

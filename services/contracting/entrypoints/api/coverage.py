@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.contracting.entrypoints.api.common import make_call
 from services.contracting.entrypoints.api.contracts import contract_rules
 from services.contracting.entrypoints.api.schemas_contracts import (

@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 from flask import request, send_file, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.common.app import service_context
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.common.web import documents_errors
 from services.contracting.domain import documents as rules
 from services.contracting.entrypoints.api.common import make_call, own_settings

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
+from services.common.blueprint import Blueprint
 from services.contracting.entrypoints.api.schemas_public import RecordQuerySchema, ReleasesQuerySchema
 from services.contracting.service_layer import feed as published
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
+from services.common.blueprint import Blueprint
 from services.common.pagination import answer_page
 from services.contracting.entrypoints.api.schemas_competition import RankingSchema
 from services.contracting.entrypoints.api.schemas_public import (

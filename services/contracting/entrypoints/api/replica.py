@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from services.common.app import service_context
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.contracting.service_layer.eligibility import replicated_provider
 
 blp = Blueprint("replica", __name__, description="The eligibility replica fed by registry events")

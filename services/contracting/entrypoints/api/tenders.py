@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
 from services.common.auth import current_principal, require_roles
+from services.common.blueprint import Blueprint
 from services.common.pagination import answer_page
 from services.contracting.entrypoints.api import public_reads
 from services.contracting.entrypoints.api.common import make_call

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from services.common.app import service_context
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.common.errors import Invalid
 from services.notifications.entrypoints.api.schemas import DISTRICT_CODE, ContactSchema, ContactUpdateSchema
 from services.notifications.service_layer import contacts

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from services.common.app import service_context
 from services.common.auth import ROLES, current_principal, require_roles
+from services.common.blueprint import Blueprint
 from services.common.web import ErrorSchema
 from services.registry.entrypoints.api.schemas import LoginSchema, TokenSchema
 from services.registry.service_layer import handlers, sessions

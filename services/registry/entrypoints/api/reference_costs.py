@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.common.app import service_context
 from services.common.auth import require_roles
+from services.common.blueprint import Blueprint
 from services.registry.entrypoints.api.schemas import (
     ReferenceCostQuerySchema,
     ReferenceCostSchema,
