@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from services.common import version_watch
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 CHANNEL = "test_versions"
@@ -36,16 +37,6 @@ def bump(url: str) -> int:
         version = connection.execute("UPDATE counter SET version = version + 1 RETURNING version").fetchone()[0]
         connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(version)))
     return version
-
-
-def eventually(condition, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.01)
-    return condition()
 
 
 def test_a_commit_of_another_process_reaches_the_readers_of_this_one(database):

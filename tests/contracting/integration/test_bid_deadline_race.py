@@ -5,7 +5,6 @@ lock past the deadline is refused, and no receipt claims a time earlier than wri
 from __future__ import annotations
 
 import random
-import shutil
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from services.common.migrations import upgrade
 from services.contracting.adapters.orm_audit import AuditLogEntry
 from services.contracting.adapters.orm_evaluation import Bid
 from services.contracting.domain.canonical import sha256_of
@@ -39,20 +37,10 @@ class RunningClock(Clock):
         return self.now if self.offset is None else datetime.now(UTC) + self.offset
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path, migrated_template):
-    if request.param == "sqlite":
-        shutil.copy(migrated_template, tmp_path / "contracting.sqlite")
-        return f"sqlite:///{tmp_path / 'contracting.sqlite'}"
-    url = request.getfixturevalue("postgres_database")
-    upgrade("contracting", url)
-    return url
-
-
 @pytest.fixture
-def racing(database_url, brokerless_bus_url, token_mint, tokens) -> Driver:
+def racing(any_database_url, brokerless_bus_url, token_mint, tokens) -> Driver:
     clock = RunningClock()
-    config = {"DATABASE_URL": database_url, "BUS_URL": brokerless_bus_url}
+    config = {"DATABASE_URL": any_database_url, "BUS_URL": brokerless_bus_url}
     app = create_app(config, token_verifier=token_mint.verifier, clock=clock)
     seed_market(app)
     driver = Driver(app, clock, tokens)

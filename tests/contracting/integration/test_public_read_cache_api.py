@@ -4,7 +4,6 @@ PostgreSQL, where the version is known from LISTEN/NOTIFY (services/common/versi
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import psycopg
@@ -14,6 +13,7 @@ from services.common import version_watch
 from services.contracting.adapters import read_versions
 from services.contracting.adapters.orm_tendering import Tender
 from tests.contracting.conftest import Driver, app_on
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -103,12 +103,3 @@ def test_a_change_committed_by_another_process_shows_once_its_notification_arriv
 
     assert eventually(lambda: listing(driver).json[0]["title"] == "Retitled", seconds=1.0)
     assert driver.client.get(driver.url).json["title"] == "Retitled"
-
-
-def eventually(condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return bool(condition())
