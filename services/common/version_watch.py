@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 2.0  # the listener reads the row itself this often, notified or not
 FRESH_SECONDS = 5.0  # a listener not heard from for this long is not trusted (its connection may hang)
-_watches: dict[tuple[int, str, str], VersionWatch] = {}
+_watches: dict[tuple[int, object, str], VersionWatch] = {}
 _lock = threading.Lock()
 
 
@@ -36,18 +36,19 @@ def watch(engine: Engine, channel: str, read: Callable[[object], int]) -> Versio
     whose readers share the file on this machine and read the row for next to nothing."""
     if engine.dialect.name != "postgresql":
         return None
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    key = (os.getpid(), url, channel)  # per process: a forked gunicorn worker starts its own listener
+    # Called on every public read: the key is the URL object as it is (hashable), rendered only to connect.
+    key = (os.getpid(), engine.url, channel)  # per process: a forked gunicorn worker starts its own listener
     with _lock:
         found = _watches.get(key)
         if found is None:
+            url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             found = _watches[key] = VersionWatch(engine, url, channel, read)
             found.start()
             event.listen(engine, "engine_disposed", lambda _engine: _forget(key))
         return found
 
 
-def _forget(key: tuple[int, str, str]) -> None:
+def _forget(key: tuple[int, object, str]) -> None:
     """The engine was disposed (its database may be gone): its listener stops; the next read starts another."""
     with _lock:
         found = _watches.pop(key, None)
