@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.test_demo_round import ROOT, SSCP, demo_environment
+from tests.e2e.rounds import ROOT, SSCP, demo_environment
 
 pytestmark = pytest.mark.e2e
 
