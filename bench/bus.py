@@ -9,10 +9,15 @@ the warm-up event got (e-mail + inbox), none missing, none twice.
 Baseline: the same number of envelopes of the same size, published by one process with the relay's options
 (persistent, publisher confirms on amqp) and consumed by another with manual ack and the worker's prefetch.
 
-Repetitions interleave: baseline throughput, baseline at the offered rate, pipeline throughput, pipeline at the
-offered rate; then again. Figures: ``bus.pipeline_events_per_s`` (ratio = value / baseline events/s),
-``bus.relay_lag_p50_ms`` / ``bus.relay_lag_p95_ms`` (outbox published_at - created_at at the offered rate;
-baseline = the raw publish call's own duration at that rate, ratio = value / baseline).
+Repetitions interleave: baseline throughput, baseline at the offered rate, pipeline throughput, relay and worker
+from a backlog, pipeline at the offered rate; then again. Figures, one per stage so the table says which limits:
+``bus.pipeline_events_per_s`` (``--producers`` processes committing side by side, the relay and the worker all
+running: first commit to last delivery recorded; ratio = value / baseline events/s),
+``bus.producer_events_per_s`` (the producers alone: what the database commits), ``bus.drain_events_per_s`` (the
+relay and the worker alone: the same number of events committed while the relay was stopped, first published to
+last recorded; ratio = value / baseline events/s), ``bus.relay_lag_p50_ms`` / ``bus.relay_lag_p95_ms`` (outbox
+published_at - created_at at the offered rate; baseline = the raw publish call's own duration at that rate,
+ratio = value / baseline).
 
     .venv/bin/python -m bench.bus [--mode embedded|rabbitmq+postgres|all] [--n N] [--lag-rate R] [--reps K]
 """
@@ -110,7 +115,7 @@ def raw_run(mode: Mode, label: str, n: int, rate: float | None) -> dict:
 
 class Results:
     def __init__(self) -> None:
-        self.base_rates, self.pipe_rates, self.producer_rates = [], [], []
+        self.base_rates, self.pipe_rates, self.producer_rates, self.drain_rates = [], [], [], []
         self.base_publish_ms, self.lag_ms, self.offered = [], [], []
         self.ok = True
 
@@ -132,28 +137,33 @@ def run_mode(mode: Mode, options: Options) -> list[Figure]:
 
 def _pipeline_rep(mode: Mode, options: Options, rep: int, results: Results) -> None:
     progress(f"{mode.name}: rep {rep}: starting the pipeline (relay and notifications worker processes)")
-    tenders = options.n + options.lag_n
+    tenders = 2 * options.n + options.lag_n  # one invitation per tender: throughput, drain, lag
     settings = {"use_case": options.use_case, "profile_dir": options.profile_dir, "producers": options.producers}
     with Pipeline(mode, f"p{rep}", tenders, **settings) as pipeline:
         progress(f"{mode.name}: rep {rep}: pipeline, {options.n} events as fast as possible")
         run = pipeline.run(first=1, n=options.n, rate=None)
         results.pipe_rates.append(run.events_per_s)
         results.producer_rates.append(run.producer_per_s)
-        progress(f"{mode.name}:   pipeline {run.events_per_s:,.0f} events/s (producer {run.producer_per_s:,.0f}/s)")
+        progress(f"{mode.name}:   pipeline {run.events_per_s:,.0f} events/s (producers {run.producer_per_s:,.0f}/s)")
+        progress(f"{mode.name}: rep {rep}: relay and worker alone, {options.n} events from a backlog")
+        drain = pipeline.drain(first=options.n + 1, n=options.n)
+        results.drain_rates.append(drain.events_per_s)
+        progress(f"{mode.name}:   relay and worker {drain.events_per_s:,.0f} events/s")
         progress(f"{mode.name}: rep {rep}: pipeline, {options.lag_n} events at {options.lag_rate:,.0f}/s")
-        lag = pipeline.run(first=options.n + 1, n=options.lag_n, rate=options.lag_rate)
+        lag = pipeline.run(first=2 * options.n + 1, n=options.lag_n, rate=options.lag_rate)
         results.lag_ms += lag.lag_ms
         results.offered.append(lag.producer_per_s)
         progress(f"{mode.name}:   relay lag p95 {percentile(lag.lag_ms, 95):,.1f} ms at {lag.producer_per_s:,.0f}/s")
-        results.ok &= run.ok and lag.ok
+        results.ok &= run.ok and drain.ok and lag.ok
 
 
 def _figures(mode: str, options: Options, r: Results) -> list[Figure]:
-    rate, base = median(r.pipe_rates), median(r.base_rates)
+    rate, base, drain = median(r.pipe_rates), median(r.base_rates), median(r.drain_rates)
     offered = f"offered {options.lag_rate:,.0f}/s, achieved {median(r.offered):,.0f}/s"
     figures = [
         Figure("bus.pipeline_events_per_s", rate, "events/s", mode, options.n, base, ratio(rate, base), r.ok),
         Figure("bus.producer_events_per_s", median(r.producer_rates), "events/s", mode, options.n, ok=r.ok),
+        Figure("bus.drain_events_per_s", drain, "events/s", mode, options.n, base, ratio(drain, base), r.ok),
     ]
     for pct in (50, 95):
         value, floor = percentile(r.lag_ms, pct), percentile(r.base_publish_ms, pct)
@@ -186,7 +196,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="produce through contracting's whole invite use case (eligibility, audit chain), not just the UnitOfWork",
     )
-    parser.add_argument("--producers", type=int, default=2, help="processes sharing the offered rate (default 2)")
+    parser.add_argument(
+        "--producers", type=int, default=2, help="processes committing the events side by side (default 2)"
+    )
 
 
 def run(modes: list[str], args: argparse.Namespace) -> tuple[list[Figure], list[str]]:

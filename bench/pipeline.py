@@ -141,6 +141,24 @@ class Pipeline:
         producer_rate = n / (produced["last"] - produced["first"])
         return Run(n / (last - produced["first"]), producer_rate, lag_ms, ok and produced["invited"] == n)
 
+    def drain(self, first: int, n: int) -> Run:
+        """The relay and the worker alone, from a backlog: n events committed while the relay is stopped, then the
+        relay started (the worker running, idle); events/s from the first of them published to the last recorded,
+        so neither the producers' pace nor the relay's start-up is in the figure."""
+        self.processes.pop("relay").stop()
+        produced = self._produce(first, n, None)
+        self._start("relay")
+        self._wait_for(len(self.seen) + n)
+        ids = self._processed_ids() - self.seen
+        ok = self._verify(ids, n)
+        query = select(func.min(self.outbox.published_at)).where(self.outbox.event_id.in_(ids))
+        with self.contracting_db.connect() as connection:
+            first_published = _utc(connection.execute(query).scalar_one()).timestamp()
+        last = self._last_processed(ids)
+        self.seen |= ids
+        producer_rate = n / (produced["last"] - produced["first"])
+        return Run(n / (last - first_published), producer_rate, ok=ok and produced["invited"] == n)
+
     def _samplers(self, tag: str) -> list[Sampler]:
         if self.profile_dir is None:
             return []
@@ -149,15 +167,16 @@ class Pipeline:
         return [Sampler(p.popen.pid, folder / f"{self.mode.name}-{tag}-{p.name}.txt") for p in processes]
 
     def _produce(self, first: int, n: int, rate: float | None, samplers: list[Sampler] | None = None) -> dict:
-        """At an offered rate, ``producers`` processes (like several API workers) share it, interleaved in time."""
-        count = self.producers if rate else 1
+        """``producers`` processes (like several API workers) share the events, started together; at an offered
+        rate they share the rate too, interleaved in time."""
+        count = min(self.producers, n)
         start_at = time.time() + PRODUCER_START_SECONDS
         popens = []
         for k in range(count):
             share = range(k, n, count)
             argv = [PYTHON, "-m", "bench.bus_workers", "produce", "--first", str(first + k), "--n", str(len(share))]
             argv += ["--start-at", str(start_at + (k / rate if rate else 0.0))]
-            argv += ["--rate", str(rate / count), "--step", str(count)] if rate else []
+            argv += ["--step", str(count), *(["--rate", str(rate / count)] if rate else [])]
             argv += ["--use-case"] if self.use_case else []
             pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
             popens.append(subprocess.Popen(argv, env=self.env, cwd=ROOT, **pipes))
