@@ -19,6 +19,7 @@ from services.common.bootstrap import ServiceContext
 from services.common.bus import connection as bus
 from services.common.bus.consumer import EventConsumer
 from services.common.bus.outbox import OutboxRelay
+from services.common.bus.outbox_wakeup import OutboxWakeup
 from services.common.runtime import BACKGROUND_PROCESSES, Heartbeat, StopFlag, name_component_thread
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,12 @@ def relay_loop(name: str, context: ServiceContext, stop: StopFlag) -> None:
     connection = bus.connect(context.settings.bus_url)
     relay = OutboxRelay(context.session_factory, context.outbox_model, connection)
     log.info("%s outbox relay publishing to %s", name, _safe(context.settings.bus_url))
-    relay.run(should_stop=stop)
+    wakeup = OutboxWakeup.for_engine(context.engine)  # None on SQLite: the relay polls
+    try:
+        relay.run(should_stop=stop, wakeup=wakeup)
+    finally:
+        if wakeup is not None:
+            wakeup.close()
 
 
 def consumer_loop(name: str, context: ServiceContext, stop: StopFlag) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from services.common.bus.connection import BatchPublisher, Outgoing
 from services.common.bus.envelope import Envelope
+from services.common.bus.outbox_wakeup import OutboxWakeup
 from services.common.bus.topology import EXCHANGE
 from services.common.db import make_engine
 
@@ -145,15 +146,22 @@ class OutboxRelay:
         should_stop: Callable[[], bool],
         # An idle poll is one indexed read; at 0.1 s it was most of the relay's lag (bench/README.md).
         idle_sleep: float = 0.02,
+        wakeup: OutboxWakeup | None = None,
     ) -> None:
-        """Relay until asked to stop; survives broker and database outages by retrying with backoff."""
+        """Relay until asked to stop; survives broker and database outages by retrying with backoff. With a
+        ``wakeup`` (PostgreSQL), an idle relay waits to be notified of a commit instead of polling."""
         first_retry = delay = 0.1
+        if wakeup is not None:
+            wakeup.listen()
         while not should_stop():
             try:
                 published = self.relay_once()
                 delay = first_retry
                 if published == 0:
-                    time.sleep(idle_sleep)
+                    if wakeup is not None:
+                        wakeup.wait()
+                    else:
+                        time.sleep(idle_sleep)
             except Exception as exc:  # any outage: log, back off, try again; rows stay unpublished
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, delay)
                 self._publisher = None
