@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy
 
 from services.notifications.service_layer.deliveries import handle_event
 from tests.notifications.conftest import (
@@ -139,3 +140,57 @@ def test_events_nobody_is_told_about_record_nothing(context, directory):
     directory.process(event("evaluation.scores_complete", {"district_code": "MD-CU"}))
     directory.process(event("notification.delivered", {"delivery_id": 1}))
     assert deliveries(context) == []
+
+
+class StatementLog:
+    """The SQL statements one engine runs while it is open (to see what a batch costs, not how long it takes)."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        sqlalchemy.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sqlalchemy.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(" ".join(statement.split()))
+
+    def count(self, prefix: str) -> int:
+        return sum(statement.startswith(prefix) for statement in self.statements)
+
+
+def test_a_batch_in_one_transaction_looks_each_recipient_up_once_and_writes_its_deliveries_at_commit(
+    context, directory
+):
+    invitations = [
+        event("tender.invitation_sent", tender_payload(tender_id=n, provider_id=1), f"c-{n}") for n in range(5)
+    ]
+    with StatementLog(context.engine) as log, context.session_factory() as session, session.begin():
+        recorded = [handle_event(session, invitation, context=context) for invitation in invitations]
+        again = handle_event(session, invitations[0], context=context)  # pending, not yet in the database
+    assert recorded == [2] * 5 and again == 0
+    assert log.count("SELECT recipient_preferences") == 1
+    assert log.count("SELECT webhooks") == 1
+    # Written in one flush at commit (one statement on PostgreSQL), not flushed by each next event's look-ups.
+    inserts = [n for n, statement in enumerate(log.statements) if statement.startswith("INSERT INTO deliveries")]
+    selects = [n for n, statement in enumerate(log.statements) if statement.startswith("SELECT")]
+    assert len(inserts) == 10 and min(inserts) > max(selects)
+    keys = {(d.event_id, d.channel) for d in deliveries(context, event_type="tender.invitation_sent")}
+    assert keys == {(invitation.event_id, channel) for invitation in invitations for channel in ("email", "inbox")}
+
+
+def test_a_directory_event_inside_a_batch_is_seen_by_the_events_after_it(context, directory):
+    new_service = {"code": "respite", "name_ro": "Răgaz", "name_ru": "Передышка", "name_en": "Respite", "version": 1}
+    before = event("tender.invitation_sent", tender_payload(provider_id=4, service_type="respite"), "c-1")
+    after = event("tender.invitation_sent", tender_payload(provider_id=4, service_type="respite"), "c-2")
+    with context.session_factory() as session, session.begin():
+        handle_event(session, before, context=context)  # CSO 4 and the service are unknown yet
+        handle_event(session, provider_registered(4, "nou@example.md"), context=context)
+        handle_event(session, event("service_type.added", new_service), context=context)
+        handle_event(session, after, context=context)
+    assert [d.channel for d in deliveries(context, event_id=before.event_id)] == ["inbox"]  # no address known
+    (mail,) = deliveries(context, event_id=after.event_id, channel="email")
+    assert mail.address == "nou@example.md" and "Răgaz" in mail.subject + mail.body
