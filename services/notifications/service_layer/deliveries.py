@@ -5,10 +5,10 @@ together. It is idempotent on its own too: a (event, recipient, channel) already
 an event handled twice leaves one delivery each (the unique key enforces it in the database as well).
 
 On RabbitMQ the worker applies a prefetched batch of events in one transaction. The profile of that worker
-(bench/README.md) had 80 % of it in per-event look-ups: the recipient's webhooks and preferences, the service's
-names, each a query, and each query first flushing the previous event's deliveries. Within one transaction they
-are read once (``_Lookups``: the worker never changes preferences or webhooks, and a directory event clears what
-it could change), and the deliveries of the whole batch are inserted together at commit.
+(bench/README.md) had nearly 80 % of it in per-event look-ups: the recipient's webhooks and preferences, the
+service's names, each a query, and each query first flushing the previous event's deliveries. Within one
+transaction they are read once (``_Lookups``: the worker never changes preferences or webhooks, and a directory
+event clears what it could change), and the deliveries of the whole batch are inserted together at commit.
 """
 
 from __future__ import annotations
@@ -72,20 +72,25 @@ class _Lookups:
         return lookups
 
     def preferences_of(self, session: Session, recipient: str) -> Preferences:
-        if recipient not in self.preferences:
-            self.preferences[recipient] = load_preferences(session, recipient)
-        return self.preferences[recipient]
+        return _once(self.preferences, recipient, lambda: load_preferences(session, recipient))
 
     def webhooks_of(self, session: Session, provider_id: int) -> list[Webhook]:
-        if provider_id not in self.webhooks:
-            active = select(Webhook).where(Webhook.provider_id == provider_id, Webhook.active.is_(True))
-            self.webhooks[provider_id] = list(session.scalars(active.order_by(Webhook.id)))
-        return self.webhooks[provider_id]
+        return _once(self.webhooks, provider_id, lambda: _active_webhooks(session, provider_id))
 
     def service_names_of(self, session: Session, code) -> dict:
-        if code not in self.service_names:
-            self.service_names[code] = service_names(session, code)
-        return self.service_names[code]
+        return _once(self.service_names, code, lambda: service_names(session, code))
+
+
+def _active_webhooks(session: Session, provider_id: int) -> list[Webhook]:
+    active = select(Webhook).where(Webhook.provider_id == provider_id, Webhook.active.is_(True))
+    return list(session.scalars(active.order_by(Webhook.id)))
+
+
+def _once(read: dict, key, load):
+    """``read[key]``, loaded on the first ask (a miss is kept too: a recipient without preferences is common)."""
+    if key not in read:
+        read[key] = load()
+    return read[key]
 
 
 class _Planner:
