@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from services.common.call import Call as CommonCall
 from services.common.call import as_utc
@@ -136,21 +136,48 @@ def load_tender(call: Call, tender_id: int, *, lock: bool = True, scoped: bool =
     return tender
 
 
-def record(call: Call, tender: Tender, action: str, payload: dict, event_type: str | None = None) -> None:
-    """Append the audit chain and (when there is one) stage the event, in the caller's transaction."""
+UNREAD = object()
+
+
+def record(
+    call: Call,
+    tender: Tender,
+    action: str,
+    payload: dict,
+    event_type: str | None = None,
+    *,
+    head: AuditLogEntry | object | None = UNREAD,
+) -> None:
+    """Append the audit chain and (when there is one) stage the event, in the caller's transaction.
+
+    ``head`` is the chain's last entry (None: no entry yet) when the caller has read it already, with the tender
+    locked (``audit_head``); otherwise it is read here."""
     session = call.uow.session
     session.flush()
-    row = session.scalars(
-        select(AuditLogEntry).where(AuditLogEntry.tender_id == tender.id).order_by(AuditLogEntry.seq.desc()).limit(1)
-    ).first()
+    if head is UNREAD:
+        head = session.scalars(
+            select(AuditLogEntry)
+            .where(AuditLogEntry.tender_id == tender.id)
+            .order_by(AuditLogEntry.seq.desc())
+            .limit(1)
+        ).first()
     salt = secrets.token_hex(32) if audit.needs_salt(action) else None
-    previous = as_entry(row) if row else None
+    previous = as_entry(head) if head else None
     # Times never go backwards against the sequence, even if the server clock steps back.
     at = max(utc(call.now), previous.at) if previous else utc(call.now)
     entry = audit.next_entry(previous, tender.id, call.actor, action, at, payload, salt)
     session.add(AuditLogEntry(**asdict(entry)))
     if event_type:
         call.uow.emit(event_type, payload, correlation_id=ocid(call.prefix, tender.id))
+
+
+def audit_head(tender_id) -> ColumnElement[bool]:
+    """Join condition: the last entry of the audit chain of ``tender_id`` (a value or a bound parameter, not a
+    column: PostgreSQL then finds the head in the (tender_id, seq) index; joined on a column it scanned the whole
+    log), so a use case can read the head in a query it runs anyway and hand it to ``record``."""
+    entry = aliased(AuditLogEntry)
+    last = select(func.max(entry.seq)).where(entry.tender_id == tender_id).scalar_subquery()
+    return and_(AuditLogEntry.tender_id == tender_id, AuditLogEntry.seq == last)
 
 
 def as_entry(row: AuditLogEntry) -> audit.AuditEntry:

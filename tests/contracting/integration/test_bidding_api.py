@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from services.contracting.entrypoints.api import create_app
 from tests.clock import Clock
 from tests.conftest import migrated_sqlite_url
-from tests.contracting.conftest import START, Tokens, seed_market, tender_body
+from tests.contracting.conftest import START, Driver, Tokens, app_on, seed_market, tender_body
+from tests.statements import StatementLog
 
 
 def test_a_bid_returns_a_receipt_hashing_its_canonical_document_and_the_server_time(driver):
@@ -210,3 +211,26 @@ def test_periods_compress_for_the_demo_through_the_environment(monkeypatch, tmp_
     )
     response = app.test_client().post("/api/v1/tenders", json=body, headers=Tokens(token_mint).authority)
     assert response.status_code == 201
+
+
+def test_a_bid_is_checked_and_recorded_in_five_statements_and_every_write_keeps_the_audit_chain_whole(
+    any_database_url, brokerless_bus_url, token_mint, clock, tokens
+):
+    driver = Driver(app_on(any_database_url, brokerless_bus_url, token_mint, clock), clock, tokens)
+    driver.publish()
+    engine = driver.app.extensions["service_context"].engine
+    with StatementLog(engine) as log:
+        assert driver.bid(5).status_code == 201
+    # The call's row lock; the lot, the CSO's earlier bid, the quality criteria and the audit chain's head in one
+    # query; then the bid, its event and its audit entry (SQLite also takes its write lock with a no-op UPDATE).
+    writes = ("INSERT INTO bids", "INSERT INTO outbox", "INSERT INTO audit_log")
+    assert [log.count(prefix) for prefix in ("SELECT", *writes)] == [2, 1, 1, 1]
+    assert len(log.statements) == (6 if any_database_url.startswith("sqlite") else 5)
+    bid = driver.bid(6).json["bid"]
+    assert driver.bid(6).status_code == 409  # the earlier bid the same query found
+    url = f"{driver.url}/bids/{bid['id']}"
+    assert driver.client.put(url, json=driver.bid_body(unit_price="8000.00"), headers=tokens.cso[6]).status_code == 200
+    assert driver.client.post(f"{url}/withdraw", headers=tokens.cso[6]).status_code == 200
+    assert driver.bid(6).status_code == 201  # the withdrawn bid, submitted again
+    chain = driver.client.get(f"{driver.url}/audit/verify", headers=tokens.authority).json
+    assert chain["intact"] is True and chain["first_broken"] is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy
 
 from services.notifications.service_layer.deliveries import handle_event
 from tests.notifications.conftest import (
@@ -13,6 +12,7 @@ from tests.notifications.conftest import (
     provider_registered,
     tender_payload,
 )
+from tests.statements import StatementLog
 
 
 @pytest.fixture
@@ -140,26 +140,6 @@ def test_events_nobody_is_told_about_record_nothing(context, directory):
     directory.process(event("evaluation.scores_complete", {"district_code": "MD-CU"}))
     directory.process(event("notification.delivered", {"delivery_id": 1}))
     assert deliveries(context) == []
-
-
-class StatementLog:
-    """The SQL statements one engine runs while it is open (to see what a batch costs, not how long it takes)."""
-
-    def __init__(self, engine) -> None:
-        self.engine, self.statements = engine, []
-
-    def __enter__(self):
-        sqlalchemy.event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        sqlalchemy.event.remove(self.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(" ".join(statement.split()))
-
-    def count(self, prefix: str) -> int:
-        return sum(statement.startswith(prefix) for statement in self.statements)
 
 
 def test_a_batch_in_one_transaction_looks_each_recipient_up_once_and_writes_its_deliveries_at_commit(
