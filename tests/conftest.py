@@ -6,6 +6,7 @@ only when it truly cannot be had.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -25,6 +26,51 @@ POSTGRES_HOST = ("127.0.0.1", 5432)
 
 # The one list of settings a test's processes must not inherit (bench/ strips the same).
 ISOLATED_VARIABLES = PLATFORM_VARIABLES
+
+
+def pytest_collection_modifyitems(config, items):
+    """The e2e tests that read a demo round run after the rest, whose time their rounds overlap (``e2e_rounds``),
+    and before the reliability tests, which stop the shared PostgreSQL and RabbitMQ a production round runs on."""
+    from tests.e2e.rounds import modes_needed_by
+
+    reading = [item for item in items if modes_needed_by(item)]
+    if not reading:
+        return
+    rest = [item for item in items if not modes_needed_by(item)]
+    reliability = ROOT / "tests" / "reliability"
+    at = next((n for n, item in enumerate(rest) if item.path.is_relative_to(reliability)), len(rest))
+    items[:] = [*rest[:at], *reading, *rest[at:]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def e2e_rounds(request, tmp_path_factory):
+    """The demo rounds the session's e2e tests read, played in the background from its start (tests/e2e/rounds.py);
+    None when no collected test reads one."""
+    from tests.e2e.rounds import PlannedRound, RoundsInBackground, modes_needed_by, production_settings
+
+    needed = set().union(*(modes_needed_by(item) for item in request.session.items))
+    if not needed:
+        yield None
+        return
+    with contextlib.ExitStack() as cleanup:
+        planned = []
+        for mode in ("embedded", "production"):
+            if mode not in needed:
+                continue
+            settings, unavailable = {}, ""
+            if mode == "production":
+                try:
+                    servers = request.getfixturevalue("postgres_server"), request.getfixturevalue("rabbitmq_server")
+                except pytest.skip.Exception as skipped:
+                    unavailable = getattr(skipped, "msg", str(skipped))
+                else:
+                    settings = cleanup.enter_context(production_settings(*servers, "e2e"))
+            planned.append(PlannedRound(mode, tmp_path_factory.mktemp(mode) / "var", settings, unavailable))
+        # The environment is copied here, in the main thread: tests change os.environ (monkeypatch) as they run.
+        rounds = RoundsInBackground(planned, dict(os.environ))
+        rounds.start()
+        yield rounds
+        rounds.join()  # a production round's databases and virtual host are removed only once it is over
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,18 @@
-"""One demo round per mode for the whole e2e suite (tests/e2e/rounds.py says why and how)."""
+"""One demo round per mode for the whole e2e suite (tests/e2e/rounds.py says why and how); both are played in the
+background from the session's start (``e2e_rounds`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.rounds import Round, play_round_with_kills, production_settings
+from tests.e2e.rounds import Round, RoundsInBackground
 
 
 @pytest.fixture(scope="session")
-def embedded_round(tmp_path_factory) -> Round:
-    return play_round_with_kills("embedded", tmp_path_factory.mktemp("embedded") / "var", {})
+def embedded_round(e2e_rounds: RoundsInBackground) -> Round:
+    return e2e_rounds.round_of("embedded")
 
 
 @pytest.fixture(scope="session")
-def production_round(tmp_path_factory, postgres_server, rabbitmq_server) -> Round:
-    with production_settings(postgres_server, rabbitmq_server, "e2e") as settings:
-        yield play_round_with_kills("production", tmp_path_factory.mktemp("production") / "var", settings)
+def production_round(e2e_rounds: RoundsInBackground) -> Round:
+    return e2e_rounds.round_of("production")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from deploy.supervisor import PROCFILE, PRODUCTION_PROCFILE, free_port
 from deploy.supervisord import SupervisordConfig
@@ -118,9 +119,11 @@ class Killer(threading.Thread):
         raise TimeoutError(f"not within {timeout:.0f}s")
 
 
-def demo_environment(tmp_path: Path) -> dict[str, str]:
-    """Its own var/ and its own ports, so it runs beside a developer's demo without touching it."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "SSCP_"))}
+def demo_environment(tmp_path: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Its own var/ and its own ports, so it runs beside a developer's demo without touching it. ``base``: the
+    environment to start from (a copy of this process's by default)."""
+    base = dict(os.environ) if base is None else base
+    env = {key: value for key, value in base.items() if not key.startswith(("PREFECT_", "SSCP_"))}
     env.update(
         VAR_DIR=str(tmp_path / "var"),
         REGISTRY_PORT=str(free_port()),
@@ -167,9 +170,12 @@ def assert_round_outcomes(output: str) -> None:
     assert "all processes stopped" in output
 
 
-def play_round_with_kills(mode: str, var: Path, settings: dict[str, str]) -> Round:
+def play_round_with_kills(
+    mode: str, var: Path, settings: dict[str, str], base_environment: dict[str, str] | None = None
+) -> Round:
     """`sscp demo --once` in ``mode`` with its own var/, ports and ``settings``, each kind of process killed once."""
-    env = demo_environment(var.parent) | {"VAR_DIR": str(var), "PYTHONUNBUFFERED": "1", **settings}
+    env = demo_environment(var.parent, base_environment)
+    env |= {"VAR_DIR": str(var), "PYTHONUNBUFFERED": "1", **settings}
     var.mkdir(parents=True)
     output_path = var.parent / "demo-output.txt"
     procfile = PRODUCTION_PROCFILE if mode == "production" else PROCFILE
@@ -228,3 +234,59 @@ def production_settings(postgres_server: str, rabbitmq_server: str, label: str) 
         with psycopg.connect(postgres_server, autocommit=True) as admin:
             for name in (*SERVICES, "prefect"):
                 admin.execute(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)')
+
+
+@dataclass
+class PlannedRound:
+    mode: str
+    var: Path
+    settings: dict[str, str]
+    unavailable: str = ""  # why the mode's servers cannot be had: its tests skip, saying so
+
+
+class RoundsInBackground(threading.Thread):
+    """The session's rounds, one after the other, played in a thread from the session's start (tests/conftest.py).
+
+    A round keeps about one of the machine's two cores busy for three minutes, mostly waiting for its flows'
+    deadlines, and the rest of the suite about one core: played beside the other tests instead of after them,
+    the two rounds stop adding ~400 s to the suite. The e2e tests run near the end and wait for their round; the
+    reliability tests, which stop the shared PostgreSQL and RabbitMQ, run after them (the order is set in
+    tests/conftest.py)."""
+
+    def __init__(self, planned: list[PlannedRound], base_environment: dict[str, str]) -> None:
+        super().__init__(daemon=True, name="e2e-rounds")
+        self.planned = {plan.mode: plan for plan in planned}
+        self.base_environment = base_environment
+        self.outcomes: dict[str, Round | BaseException] = {}
+        self.finished = {mode: threading.Event() for mode in self.planned}
+
+    def run(self) -> None:
+        for mode, plan in self.planned.items():
+            try:
+                if not plan.unavailable:
+                    self.outcomes[mode] = play_round_with_kills(mode, plan.var, plan.settings, self.base_environment)
+            except BaseException as exc:  # handed to the tests that read this round
+                self.outcomes[mode] = exc
+            finally:
+                self.finished[mode].set()
+
+    def round_of(self, mode: str, timeout: float = 1500) -> Round:
+        if mode not in self.planned:
+            raise RuntimeError(f"no {mode} round was planned: tests/conftest.py did not see a test that needs it")
+        if not self.finished[mode].wait(timeout):
+            raise TimeoutError(f"the {mode} round did not finish within {timeout:.0f}s")
+        if self.planned[mode].unavailable:
+            pytest.skip(f"SERVER UNAVAILABLE: {self.planned[mode].unavailable}")
+        outcome = self.outcomes[mode]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def modes_needed_by(item: pytest.Item) -> set[str]:
+    """The rounds a collected test reads: through ``embedded_round``, ``production_round`` or ``healed_round``."""
+    needed = {mode for mode in ("embedded", "production") if f"{mode}_round" in item.fixturenames}
+    if "healed_round" in item.fixturenames:
+        callspec = getattr(item, "callspec", None)
+        needed |= {callspec.params["healed_round"]} if callspec else {"embedded", "production"}
+    return needed
