@@ -33,10 +33,11 @@ def pytest_collection_modifyitems(config, items):
     and before the reliability tests, which stop the shared PostgreSQL and RabbitMQ a production round runs on."""
     from tests.e2e.rounds import modes_needed_by
 
-    reading = [item for item in items if modes_needed_by(item)]
+    reading, rest = [], []
+    for item in items:
+        (reading if modes_needed_by(item) else rest).append(item)
     if not reading:
         return
-    rest = [item for item in items if not modes_needed_by(item)]
     reliability = ROOT / "tests" / "reliability"
     at = next((n for n, item in enumerate(rest) if item.path.is_relative_to(reliability)), len(rest))
     items[:] = [*rest[:at], *reading, *rest[at:]]

@@ -241,7 +241,7 @@ class PlannedRound:
     mode: str
     var: Path
     settings: dict[str, str]
-    unavailable: str = ""  # why the mode's servers cannot be had: its tests skip, saying so
+    unavailable: str = ""  # why the mode's servers cannot be had ("SERVER UNAVAILABLE: …"): its tests skip with it
 
 
 class RoundsInBackground(threading.Thread):
@@ -276,7 +276,7 @@ class RoundsInBackground(threading.Thread):
         if not self.finished[mode].wait(timeout):
             raise TimeoutError(f"the {mode} round did not finish within {timeout:.0f}s")
         if self.planned[mode].unavailable:
-            pytest.skip(f"SERVER UNAVAILABLE: {self.planned[mode].unavailable}")
+            pytest.skip(self.planned[mode].unavailable)  # the servers' own skip message, already loud
         outcome = self.outcomes[mode]
         if isinstance(outcome, BaseException):
             raise outcome

@@ -158,9 +158,9 @@ def _write(call: Call, context: _OfferContext, bid: Bid, offer: WriteBid) -> Non
 
 
 def commit_bid_change(
-    call: Call, tender: Tender, bid: Bid, action: str, event_type: str, audit_head: object = UNREAD
+    call: Call, tender: Tender, bid: Bid, action: str, event_type: str, head: object = UNREAD
 ) -> tuple[Bid, Receipt]:
-    """A new receipt for the bid as it now stands, its sealed event and audit entry, committed (``audit_head``:
+    """A new receipt for the bid as it now stands, its sealed event and audit entry, committed (``head``:
     see ``record``)."""
     receipt = rules.receipt(bid_document(bid), call.now)
     bid.receipt_sha256 = receipt.sha256
@@ -168,7 +168,7 @@ def commit_bid_change(
     # The event names who bid (notifications sends the receipt) but never what: the bid stays sealed.
     fields = {"bid_id": bid.id, "lot_id": bid.lot_id, "provider_id": bid.provider_id}
     payload = event(call, tender, **fields, receipt_sha256=receipt.sha256, received_at=call.now.isoformat())
-    record(call, tender, action, payload, event_type, head=audit_head)
+    record(call, tender, action, payload, event_type, head=head)
     call.uow.commit()
     return bid, receipt
 
