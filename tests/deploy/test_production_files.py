@@ -262,6 +262,14 @@ def test_each_process_runs_its_documented_command():
         assert actual[: len(command)] == command, name
 
 
+def test_the_prefect_worker_starts_a_bounded_number_of_flow_runs_at_once():
+    # Unbounded, a process worker starts one interpreter per due run: a national deadline's every call at once.
+    command = services()["prefect-worker"]["command"]
+    limit = command[command.index("--limit") + 1]
+    assert limit == "${PREFECT_WORKER_LIMIT:-8}"
+    assert int(env_example()["PREFECT_WORKER_LIMIT"]) == 8
+
+
 def test_infrastructure_runs_on_the_pinned_images():
     all_services = services()
     for name, image in INFRASTRUCTURE_IMAGES.items():
