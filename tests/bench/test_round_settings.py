@@ -69,3 +69,12 @@ def test_sizes_beyond_the_national_round_are_refused_before_anything_starts():
     assert size_problem(round_args("--round-districts", "35", "--round-services", "5")) is None
     assert "1-35" in size_problem(round_args("--round-districts", "36"))
     assert "1-5" in size_problem(round_args("--round-services", "6"))
+
+
+def test_the_default_bound_lets_a_national_round_finish_and_keeps_a_small_one_short():
+    national = config_for(round_args("--round-districts", "35", "--round-services", "5"), production=True)
+    # the measured 35 x 5 rounds took 1,880 s (PostgreSQL) and 2,356 s (embedded) from publication to signature
+    assert national["round_timeout"] > 2_356 * 1.5
+    small = config_for(round_args(), production=False)
+    assert small["round_timeout"] <= 240 + 24 * 8  # a stuck 4 x 2 round is reported within minutes
+    assert config_for(round_args("--round-timeout", "90"), production=False)["round_timeout"] == 90
