@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 
 from demo.platform import Progress, StepFailed
 
-# Runs still going when the round ends get this long to finish before they are judged.
-SETTLE_SECONDS = 60
+# Runs still going when the round ends get this long to finish before they are judged: a run crashed by a killed
+# server is scheduled again by the flow bridge within 60 s (two of its 30 s checks), then runs (~20-40 s to start
+# a process on a loaded machine).
+SETTLE_SECONDS = 120
 PAGE = 200
 BROKEN = ("FAILED", "CRASHED")
-BUSY = ("PENDING", "RUNNING")
+BUSY = ("SCHEDULED", "PENDING", "RUNNING")
 
 
 def round_flow_runs(since: datetime, until: datetime) -> list:
@@ -37,12 +39,18 @@ def round_flow_runs(since: datetime, until: datetime) -> list:
 
 
 def check_flow_runs(since: datetime, progress: Progress, read=round_flow_runs, settle: float = SETTLE_SECONDS):
-    """✓ with the count when none failed or crashed; StepFailed naming each one otherwise."""
+    """✓ with the count when none failed or crashed; StepFailed naming each one otherwise.
+
+    A crashed run that the platform will run again (flows/stage_watch.py) is not judged yet: the last process
+    killed in a round can crash a run moments before the round ends, and its second run decides.
+    """
+    from flows.stage_watch import revivable
+
     deadline = time.monotonic() + settle
     until = datetime.now(UTC)
     while True:
         runs = read(since, until)
-        busy = [run for run in runs if _state(run) in BUSY]
+        busy = [run for run in runs if _state(run) in BUSY or (_state(run) == "CRASHED" and revivable(run))]
         if not busy or time.monotonic() > deadline:
             break
         time.sleep(2)

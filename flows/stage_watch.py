@@ -144,13 +144,22 @@ def revive_stuck_runs(pending_for: timedelta, crashed_for: timedelta, now: datet
     return revived
 
 
+def is_platform_run(run) -> bool:
+    """A run of the platform's deployments (tagged sscp) or a stage run: the watches and the bridge look after it."""
+    return "sscp" in run.tags or any(tag.startswith("stage:") for tag in run.tags)
+
+
+def revivable(run) -> bool:
+    """A crashed run that the automation or the flow bridge will schedule again (it has not crashed too often)."""
+    return is_platform_run(run) and run.run_count < MAX_REVIVED_RUNS
+
+
 def _is_stuck(run, now: datetime, pending_for: timedelta, crashed_for: timedelta) -> bool:
-    platform = "sscp" in run.tags or any(tag.startswith("stage:") for tag in run.tags)
-    if not platform or run.state is None:
+    if not is_platform_run(run) or run.state is None:
         return False
     if run.state.type == StateType.PENDING:
         return run.state.timestamp <= now - pending_for
-    return run.state.timestamp <= now - crashed_for and run.run_count < MAX_REVIVED_RUNS
+    return run.state.timestamp <= now - crashed_for and revivable(run)
 
 
 def keep_reviving_stuck_runs(every_seconds: float = 30) -> threading.Thread:
