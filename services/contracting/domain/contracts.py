@@ -69,11 +69,14 @@ class TermRules:
         """A day on the same clock: a 30th of the compressed month, so 90/60/30-day alerts keep their proportions."""
         return timedelta(days=1) if self.month_override is None else self.month_override / 30
 
-    def default_start(self, standstill_end: datetime) -> datetime:
-        """The day after the standstill ends, at midnight UTC (at once when months are compressed)."""
+    def default_start(self, standstill_end: datetime, drawn_up_at: datetime | None = None) -> datetime:
+        """The day after the standstill ends, at midnight UTC (at once when months are compressed); a contract
+        drawn up later than that starts the day after it is drawn up instead, never in the past: its first
+        periods would be over, and their reports due, before either side could sign."""
+        begins = max(standstill_end, drawn_up_at) if drawn_up_at else standstill_end
         if self.month_override is not None:
-            return standstill_end
-        return datetime.combine(standstill_end.date() + timedelta(days=1), time(0), tzinfo=UTC)
+            return begins
+        return datetime.combine(begins.date() + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def contract_title(call_title: str, lot_title: str) -> str:

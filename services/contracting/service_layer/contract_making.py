@@ -78,12 +78,13 @@ def _new_contract(call: Call, setup: ContractRules, tender: Tender, award: Award
 
 
 def _start(call: Call, setup: ContractRules, tender: Tender, given: datetime | None) -> datetime:
-    """As given, else the day after the standstill, but never before a re-tender's planned start."""
+    """As given, else the day after the standstill (or after today, when drawn up late), but never before a
+    re-tender's planned start."""
     standstill_end = utc(tender.standstill_end) or call.now
     if given is not None:
         rules.check_start(given, standstill_end)
         return given
-    start = setup.terms.default_start(standstill_end)
+    start = setup.terms.default_start(standstill_end, drawn_up_at=call.now)
     link = call.tenders.succession(tender.id)
     planned = utc(link.planned_contract_start) if link else None
     return max(start, planned) if planned else start

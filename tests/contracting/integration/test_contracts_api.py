@@ -117,6 +117,17 @@ def test_the_contract_carries_the_award_s_terms_dates_milestones_and_default_kpi
     } <= created.payload.keys()
 
 
+def test_a_contract_drawn_up_days_after_the_standstill_starts_the_day_after_not_in_the_past(scored):
+    decide(scored)
+    end_standstill(scored)
+    scored.clock.now = datetime.fromisoformat(scored.tender["standstill_end"]) + timedelta(days=3)
+    response = make_contracts(scored)
+    assert response.status_code == 201, response.json
+    start = datetime.fromisoformat(response.json[0]["start_at"])
+    assert start.date() == scored.clock.now.date() + timedelta(days=1) and start.hour == 0
+    assert all(datetime.fromisoformat(m["period_end"]) > scored.clock.now for m in response.json[0]["milestones"])
+
+
 def test_before_signature_the_authority_edits_milestones_and_kpis_and_each_edit_is_a_version(pending):
     url = contract_url(pending.contract)
     kpis = [{"code": "visits_per_month", "name": "Vizite pe lună", "target": "320"}]

@@ -25,6 +25,18 @@ def test_the_demo_s_short_month_compresses_the_whole_term():
     assert terms.default_start(START) == START
 
 
+def test_a_contract_drawn_up_after_the_standstill_starts_when_it_is_drawn_up_never_in_the_past():
+    late = START + timedelta(days=3, hours=15)
+    assert contracts.TermRules().default_start(START, drawn_up_at=START + timedelta(hours=2)) == START + timedelta(
+        days=1
+    )
+    assert contracts.TermRules().default_start(START, drawn_up_at=late) == START + timedelta(days=4)
+    compressed = contracts.TermRules(month_override=timedelta(seconds=5))
+    # the demo's standstill-end run delayed two minutes by a killed Prefect server: the 60 s contract still runs
+    assert compressed.default_start(START, drawn_up_at=START + timedelta(minutes=2)) == START + timedelta(minutes=2)
+    assert compressed.default_start(START, drawn_up_at=START - timedelta(seconds=1)) == START
+
+
 def test_milestone_amounts_add_up_to_the_value_to_the_ban():
     plan = milestones.generate(contracts.TermRules(), START, START.replace(year=2027), Decimal("1000.00"), "quarterly")
     assert [p.amount for p in plan] == [Decimal("250.00")] * 4
