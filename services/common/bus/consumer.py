@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from services.common.bus.envelope import Envelope, InvalidEnvelope
+from services.common.bus.ledger import mark_unrecorded
 from services.common.bus.topology import DEAD_LETTER_EXCHANGE, consumer_queue
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,7 @@ class IdempotentConsumer(EventConsumer):
         ids = [envelope.event_id for envelope in envelopes]
         seen = select(ledger.event_id).where(ledger.consumer == self.queue_name, ledger.event_id.in_(ids))
         done = set(session.scalars(seen))
+        mark_unrecorded(session, set(ids) - done)
         duplicates = 0
         for envelope in envelopes:
             if envelope.event_id in done:  # processed before, or earlier in this very batch
@@ -254,6 +256,7 @@ class IdempotentConsumer(EventConsumer):
                 if session.get(self.ledger_model, (self.queue_name, envelope.event_id)) is not None:
                     self.duplicates += 1
                     return
+                mark_unrecorded(session, [envelope.event_id])
                 self.session_handler(session, envelope)
                 session.add(self._ledger_row(envelope))
         except IntegrityError:

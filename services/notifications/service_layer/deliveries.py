@@ -8,7 +8,9 @@ On RabbitMQ the worker applies a prefetched batch of events in one transaction. 
 (bench/README.md) had nearly 80 % of it in per-event look-ups: the recipient's webhooks and preferences, the
 service's names, each a query, and each query first flushing the previous event's deliveries. Within one
 transaction they are read once (``_Lookups``: the worker never changes preferences or webhooks, and a directory
-event clears what it could change), and the deliveries of the whole batch are inserted together at commit.
+event clears what it could change), and the deliveries of the whole batch are inserted together at commit. An
+event's own earlier deliveries are looked for only when the consumer's ledger has not vouched for it in this
+transaction (services/common/bus/ledger.py): under the consumer there are none to find.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from services.common.bus.envelope import Envelope
+from services.common.bus.ledger import unrecorded
 from services.notifications.adapters.orm import Delivery, Webhook
 from services.notifications.adapters.templates import TemplateRenderer
 from services.notifications.domain import delivery_status
@@ -102,9 +105,10 @@ class _Planner:
         self.operator_email: str | None = context.own_settings.operator_email
         self.portal_url: str = context.own_settings.portal_url
         self.now = context.clock()
-        stored = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
         self.existing = lookups.added.setdefault(envelope.event_id, set())
-        self.existing.update((row.recipient, row.channel) for row in session.execute(stored))
+        if not unrecorded(session, envelope.event_id):  # the consumer's ledger did not vouch for it: look
+            stored = select(Delivery.recipient, Delivery.channel).where(Delivery.event_id == envelope.event_id)
+            self.existing.update((row.recipient, row.channel) for row in session.execute(stored))
         self.recorded = 0
         # The registry's names for the event's service, for a type added after the start (templates' |service).
         self.service_names = lookups.service_names_of(session, envelope.payload.get("service_type"))

@@ -136,6 +136,23 @@ def test_handling_the_same_event_twice_without_the_ledger_still_records_each_del
     assert len(deliveries(context, event_type="tender.invitation_sent")) == 2
 
 
+def test_an_event_the_ledger_vouches_for_is_not_looked_up_again_in_the_deliveries(context, directory):
+    """The consumer read its ledger in the same transaction, and the ledger row commits with the deliveries: an
+    event absent from it has none, so only a handler called on its own looks for them."""
+    one, batch = (event("tender.invitation_sent", tender_payload(tender_id=n, provider_id=1), f"c-{n}") for n in (1, 2))
+    with StatementLog(context.engine) as log:
+        directory.process(one)  # one at a time
+        with context.session_factory() as session, session.begin():
+            directory._apply(session, [batch, batch])  # a prefetched batch, the same event twice in it
+    assert not [statement for statement in log.statements if "FROM deliveries" in statement]
+    assert (
+        len(deliveries(context, event_id=one.event_id)) == 2 and len(deliveries(context, event_id=batch.event_id)) == 2
+    )
+    with StatementLog(context.engine) as log, context.session_factory() as session, session.begin():
+        assert handle_event(session, one, context=context) == 0  # on its own: it looks, and finds them
+    assert len([statement for statement in log.statements if "FROM deliveries" in statement]) == 1
+
+
 def test_events_nobody_is_told_about_record_nothing(context, directory):
     directory.process(event("evaluation.scores_complete", {"district_code": "MD-CU"}))
     directory.process(event("notification.delivered", {"delivery_id": 1}))
