@@ -9,7 +9,10 @@ registry process (JWKS), as in production. Runs interleave: hello, listing, bids
 Figures: ``api.list_tenders_rps`` (GET /api/v1/tenders, first page; baseline hello-world req/s, ratio = value /
 baseline), ``api.tender_page_rps`` (GET /api/v1/tenders/<id>, one of the 200 newest calls at random; same
 baseline), ``api.bid_post_p50_ms`` / ``_p95_ms`` / ``_p99_ms`` (POST /api/v1/tenders/<id>/bids latency; baseline
-the hello-world latency at the same concurrency, ratio = value / baseline), ``api.bid_post_rps``.
+the hello-world latency at the same concurrency, ratio = value / baseline), ``api.bid_post_rps``, and
+``api.bid_post_cpu_ms``: the CPU time of the benchmark's processes (the APIs, their database and broker, wrk) per
+bid answered (baseline: per hello-world request), its note splitting it by kind of process and adding what the
+rest of the machine used meanwhile (bench/cpu.py). On two cores both kept busy, that split bounds the req/s.
 
     .venv/bin/python -m bench.api [--mode embedded|rabbitmq+postgres|all] [--seconds S] [--tenders N] [--reps K]
 """
@@ -17,6 +20,7 @@ the hello-world latency at the same concurrency, ratio = value / baseline), ``ap
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import urllib.request
@@ -25,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import wrk
+from bench import cpu, wrk
 from bench.common import (
     GUNICORN,
     GUNICORN_CONF,
@@ -155,7 +159,9 @@ class Load:
             output = self.options.profile_dir / f"{self.servers.mode.name}-api-{profile}.txt"
             sampler = Sampler(self.servers.pid("contracting"), output, subprocesses=True)
         try:
-            return wrk.run(url, script, seconds, self.options.connections, self.options.threads)
+            before = cpu.snapshot()
+            result = wrk.run(url, script, seconds, self.options.connections, self.options.threads)
+            return dataclasses.replace(result, cpu_seconds=cpu.spent(before, cpu.snapshot()))
         finally:
             if sampler:
                 progress(f"profile written: {sampler.stop()}")
@@ -237,7 +243,28 @@ def _figures(mode: str, runs: Runs, ok: bool) -> list[Figure]:
     figures.append(Figure("api.bid_post_rps", bid_rps, "req/s", mode, n_bids, hello_rps, ratio(bid_rps, hello_rps), ok))
     for figure in figures:
         figure.note = f"median of {len(runs.bids)} runs, 50 connections"
+    figures += _cpu_figures(mode, runs, ok)
     return figures
+
+
+def _cpu_figures(mode: str, runs: Runs, ok: bool) -> list[Figure]:
+    """CPU per bid against CPU per hello-world request, from the run with the median CPU per bid."""
+    measured = [run for run in runs.bids if run.cpu_seconds and run.requests]
+    hello = [run for run in runs.hello if run.cpu_seconds and run.requests]
+    if not measured or not hello:
+        return []  # no /proc here
+
+    def total_ms(run: wrk.WrkRun) -> float:  # the benchmark's own processes; the rest of the machine is in the note
+        return sum(s for kind, s in run.cpu_seconds.items() if kind != cpu.OTHER) * 1000 / run.requests
+
+    middle = sorted(measured, key=total_ms)[len(measured) // 2]
+    base = median([total_ms(run) for run in hello])
+    value = total_ms(middle)
+    figure = Figure(
+        "api.bid_post_cpu_ms", value, "ms", mode, sum(r.requests for r in measured), base, ratio(value, base), ok
+    )
+    figure.note = cpu.describe(cpu.per_request_ms(middle.cpu_seconds, middle.requests))
+    return [figure]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DONE = r"""
@@ -75,6 +75,7 @@ class WrkRun:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # by kind of process (bench/cpu.py), if measured
 
     @property
     def rps(self) -> float:
