@@ -44,13 +44,11 @@ def check_flow_runs(since: datetime, progress: Progress, read=round_flow_runs, s
     A crashed run that the platform will run again (flows/stage_watch.py) is not judged yet: the last process
     killed in a round can crash a run moments before the round ends, and its second run decides.
     """
-    from flows.stage_watch import revivable
-
     deadline = time.monotonic() + settle
     until = datetime.now(UTC)
     while True:
         runs = read(since, until)
-        busy = [run for run in runs if _state(run) in BUSY or (_state(run) == "CRASHED" and revivable(run))]
+        busy = [run for run in runs if _still_going(run)]
         if not busy or time.monotonic() > deadline:
             break
         time.sleep(2)
@@ -60,6 +58,13 @@ def check_flow_runs(since: datetime, progress: Progress, read=round_flow_runs, s
         raise StepFailed(f"{len(broken)} failed or crashed flow run(s) of {len(runs)}: {named}")
     progress.done(f"0 failed or crashed flow runs (of {len(runs)})")
     return runs
+
+
+def _still_going(run) -> bool:
+    from flows.stage_watch import revivable  # Prefect's client, imported only once the round is over
+
+    state = _state(run)
+    return state in BUSY or (state == "CRASHED" and revivable(run))
 
 
 def _state(run) -> str:

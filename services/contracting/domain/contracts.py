@@ -73,7 +73,7 @@ class TermRules:
         """The day after the standstill ends, at midnight UTC (at once when months are compressed); a contract
         drawn up later than that starts the day after it is drawn up instead, never in the past: its first
         periods would be over, and their reports due, before either side could sign."""
-        begins = max(standstill_end, drawn_up_at) if drawn_up_at else standstill_end
+        begins = standstill_end if drawn_up_at is None else max(standstill_end, drawn_up_at)
         if self.month_override is not None:
             return begins
         return datetime.combine(begins.date() + timedelta(days=1), time(0), tzinfo=UTC)
